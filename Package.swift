@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+// HiCLR data pipeline and trainer. The target order follows the pipeline:
+// Raw readers → Preprocess → Shards → Augment → Loader → Tensor/Models → Train → CLI.
+import PackageDescription
+
+let package = Package(
+    name: "hiclr-swift",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "hiclr", targets: ["hiclr"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C libraries, each touched in exactly one Swift module.
+        .systemLibrary(name: "CHDF5", path: "Sources/C/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CBLAS", path: "Sources/C/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", path: "Sources/C/CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
+
+        // Typed wrappers over the C libraries.
+        .target(name: "HDF5", dependencies: ["CHDF5"]),
+        .target(name: "BLAS", dependencies: ["CBLAS"]),
+        .target(name: "Render", dependencies: ["CCairo", "SkeletonCore"]),
+
+        // The data pipeline.
+        .target(name: "SkeletonCore"),
+        .target(name: "RawData", dependencies: ["SkeletonCore"]),
+        .target(name: "Preprocess", dependencies: ["SkeletonCore", "RawData"]),
+        .target(name: "Shards", dependencies: ["SkeletonCore", "HDF5",
+                                               .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Convert", dependencies: ["SkeletonCore", "RawData", "Preprocess", "Shards"]),
+        .target(name: "Augment", dependencies: ["SkeletonCore", "Yams"]),
+        .target(name: "Loader", dependencies: ["SkeletonCore", "Shards", "Augment"]),
+
+        // The trainer.
+        .target(name: "Tensor", dependencies: ["BLAS"]),
+        .target(name: "Models", dependencies: ["Tensor", "SkeletonCore"]),
+        .target(name: "Train", dependencies: ["Models", "Loader", "HDF5", "Yams"]),
+
+        .executableTarget(name: "hiclr", dependencies: [
+            "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Augment", "Loader",
+            "Tensor", "Models", "Train", "Render", "HDF5",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .testTarget(name: "SkeletonCoreTests", dependencies: ["SkeletonCore"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "RawDataTests", dependencies: ["RawData"]),
+        .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "RawData"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5"]),
+        .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData"]),
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "BLAS"],
+                    resources: [.copy("Golden")]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

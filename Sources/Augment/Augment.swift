@@ -1,0 +1,1 @@
+// Augment module: placeholder until its issue lands.

@@ -1,0 +1,2 @@
+import CBLAS
+// BLAS module: placeholder until the engine issue lands.

@@ -1,0 +1,1 @@
+// Convert module: placeholder until its issue lands.

@@ -1,0 +1,2 @@
+import CHDF5
+// HDF5 module: wrapper being written.

@@ -1,0 +1,1 @@
+// Preprocess module: placeholder until its issue lands.

@@ -1,0 +1,1 @@
+// RawData module: placeholder until its issue lands.

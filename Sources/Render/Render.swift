@@ -1,0 +1,2 @@
+import CCairo
+// Render module: placeholder until the augmentation issue lands.

@@ -1,0 +1,1 @@
+// Train module: placeholder until its issue lands.

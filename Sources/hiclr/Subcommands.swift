@@ -1,0 +1,7 @@
+import ArgumentParser
+
+/// Every subcommand, in pipeline order. Each lives in its own file under Commands/.
+enum HiCLRSubcommands {
+    static let all: [ParsableCommand.Type] = [
+    ]
+}

@@ -3,8 +3,6 @@
 /* libhdf5's public API, plus static inline accessors for the values that libhdf5 defines as macros
    (they expand to global variables read after H5open() and do not import into Swift). */
 #include <hdf5.h>
-/* zlib is the codec behind HDF5's deflate filter; HDF5ChunkCodec uses it to compress chunks off the lock. */
-#include <zlib.h>
 
 static inline hid_t hiclr_H5P_DEFAULT(void) { return H5P_DEFAULT; }
 static inline hid_t hiclr_H5S_ALL(void) { return H5S_ALL; }

@@ -3,6 +3,8 @@ import CHDF5
 /// A dataset: an n-dimensional array of one element type, read and written whole or by rows of axis 0.
 public final class HDF5Dataset: HDF5Object {
     public let handle: HDF5Handle
+    /// The row-chunk fast path's layout once computed; read and written with the library lock held.
+    var rowChunkCache: RowChunkCacheBox?
 
     init(handle: HDF5Handle) {
         self.handle = handle

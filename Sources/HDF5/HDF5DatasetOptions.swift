@@ -65,6 +65,12 @@ public struct HDF5Filter: Sendable, Equatable, CustomStringConvertible {
     /// The filter's client values (deflate: the level; shuffle: the element size).
     public var parameters: [UInt32]
 
+    public init(id: Int, name: String, parameters: [UInt32]) {
+        self.id = id
+        self.name = name
+        self.parameters = parameters
+    }
+
     public var description: String { "\(name)(\(parameters.map(String.init).joined(separator: ",")))" }
 
     /// The deflate filter id.
@@ -88,5 +94,5 @@ public struct HDF5ChunkCache: Sendable, Equatable {
 
     /// No caching: each chunk read goes to disk and each chunk write is written through. Best for reads of
     /// one chunk per sample at random positions, and for writes that cover whole chunks.
-    public static let none = HDF5ChunkCache(slots: 1, bytes: 0, preemption: 1)
+    public static let disabled = HDF5ChunkCache(slots: 1, bytes: 0, preemption: 1)
 }

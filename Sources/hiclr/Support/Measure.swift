@@ -10,6 +10,6 @@ func measureSeconds(_ body: () throws -> Void) rethrows -> Double {
 /// Peak resident set size of this process so far, in MiB (getrusage's ru_maxrss).
 func peakRSSMiB() -> Double {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     return Double(usage.ru_maxrss) / 1024
 }

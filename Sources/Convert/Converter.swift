@@ -67,8 +67,7 @@ public final class Converter {
             let info = ShardSetInfo(dataset: options.dataset.rawValue, benchmark: b.rawValue, part: p.rawValue,
                                     mode: options.mode.rawValue, options: options.recorded,
                                     toolVersion: ConvertVersion.tool)
-            let w = try ShardWriter(directory: options.out, info: info, shardSize: options.shardSize,
-                                    parallelism: options.workers)
+            let w = try ShardWriter(directory: options.out, info: info, shardSize: options.shardSize)
             writers[key] = w
             writerOrder.append(key)
             return w
@@ -93,13 +92,10 @@ public final class Converter {
                     }
                     for sample in output.samples {
                         report.samples += 1
-                        for (k, v) in sample.data.decisions { report.decisions[k, default: 0] += v }
-                        let shardSample = ShardSample(name: sample.name, label: sample.label, length: sample.data.length,
-                                                      bodies: sample.data.bodies, joint: sample.data.joint,
-                                                      bone: sample.data.bone, motion: sample.data.motion)
+                        for (k, v) in sample.decisions { report.decisions[k, default: 0] += v }
                         for b in benchmarks {
                             guard let part = sample.parts[b] else { continue }
-                            try writer(b, part).append(shardSample)
+                            try writer(b, part).append(sample.encoded)
                             report.written["\(b.rawValue)/\(part.rawValue)", default: 0] += 1
                         }
                         written += 1

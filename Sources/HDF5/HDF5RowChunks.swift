@@ -43,7 +43,6 @@ extension HDF5Dataset {
     /// The corresponding C function is `H5Dwrite_chunk`.
     public func writeRows<T: HDF5Numeric>(_ values: UnsafeBufferPointer<T>, rows: Range<Int>,
                                           parallelism: Int = 1) throws {
-        let operation = "write row chunks"
         let layout: RowChunkLayout? = try HDF5Library.locked {
             guard let layout = try rowChunkLayout(), layout.elementType == T.hdf5ElementType else { return nil }
             let total = try shape[0]
@@ -76,11 +75,35 @@ extension HDF5Dataset {
             }
         }
         if let failure { throw failure }
+        try writeEncodedRows(encoded, startingAt: rows.lowerBound)
+    }
+
+    /// The codec that this dataset's one-row chunks are stored with, or nil when the dataset is not stored
+    /// one row per chunk through shuffle/deflate. Chunks made with it can go to `writeEncodedRows`.
+    public var rowChunkCodec: HDF5ChunkCodec? {
+        get throws { try HDF5Library.locked { try rowChunkLayout()?.codec } }
+    }
+
+    /// Stores already encoded row chunks (made with `rowChunkCodec`) as rows `row ..< row + chunks.count`:
+    /// only the byte copy runs under the libhdf5 lock.
+    ///
+    /// The corresponding C function is `H5Dwrite_chunk`.
+    public func writeEncodedRows(_ chunks: [[UInt8]], startingAt row: Int) throws {
+        let operation = "write row chunks"
         try HDF5Library.locked {
+            guard let layout = try rowChunkLayout() else {
+                throw HDF5Error(operation: operation, path: filePath, object: objectName,
+                                message: "the dataset is not stored one row per shuffle/deflate chunk")
+            }
+            let total = try shape[0]
+            guard row >= 0, row + chunks.count <= total else {
+                throw HDF5Error(operation: operation, path: filePath, object: objectName,
+                                message: "rows \(row)..<\(row + chunks.count) outside 0..<\(total)")
+            }
             let id = try handle.id(for: operation)
             var offset = [hsize_t](repeating: 0, count: layout.rowShape.count + 1)
-            for (i, bytes) in encoded.enumerated() {
-                offset[0] = hsize_t(rows.lowerBound + i)
+            for (i, bytes) in chunks.enumerated() {
+                offset[0] = hsize_t(row + i)
                 _ = try check(H5Dwrite_chunk(id, hiclr_H5P_DEFAULT(), layout.codec.fullMask, offset, bytes.count,
                                              bytes),
                               operation, path: filePath, object: objectName)

@@ -7,8 +7,9 @@ import Glibc
 
 /// Writes the samples of one benchmark part into shard files of at most `shardSize` samples each.
 ///
-/// Samples keep the order of `append`. They are buffered and written `blockSize` at a time, each stream's
-/// block in one call whose chunks are compressed on `parallelism` threads. Every shard is written under a
+/// Samples keep the order of `append`. They are compressed when appended (or beforehand, as
+/// `EncodedShardSample`s, on the caller's threads), buffered and written `blockSize` at a time, each
+/// stream's block in one call that only copies stored chunk bytes. Every shard is written under a
 /// temporary name (`.<name>.partial`); `finish()` closes the last one and renames them all to their final
 /// names `<benchmark>_<part>_<00000>.h5`. A writer released without `finish()` (an error, a crash) leaves
 /// no file with a final name: it removes its partial files. Not thread-safe: call from one thread.
@@ -18,12 +19,11 @@ public final class ShardWriter {
     public let shardSize: Int
     public let blockSize: Int
     public let deflateLevel: Int
-    public let parallelism: Int
 
     private var current: OpenShard?
     /// Shards closed and hashed, still under their partial names, with their final records.
     private var completed: [(partial: URL, record: ShardRecord)] = []
-    private var pending: [ShardSample] = []
+    private var pending: [EncodedShardSample] = []
     private var finished = false
     private var failed = false
 
@@ -32,10 +32,8 @@ public final class ShardWriter {
     ///   - shardSize: samples per shard file (the last one may hold fewer).
     ///   - blockSize: samples buffered before a write (memory: 90 KB per sample).
     ///   - deflateLevel: zlib level 0–9 of the sample datasets.
-    ///   - parallelism: threads compressing chunks.
     public init(directory: URL, info: ShardSetInfo, shardSize: Int = 4096, blockSize: Int = 256,
-                deflateLevel: Int = ShardFormat.defaultDeflateLevel,
-                parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+                deflateLevel: Int = ShardFormat.defaultDeflateLevel) throws {
         guard shardSize > 0, blockSize > 0, (0...9).contains(deflateLevel) else {
             throw InputError(file: directory.path, "shard size \(shardSize), block size \(blockSize) "
                              + "and deflate level \(deflateLevel) must be positive (level 0…9)")
@@ -55,23 +53,28 @@ public final class ShardWriter {
         self.shardSize = shardSize
         self.blockSize = min(blockSize, shardSize)
         self.deflateLevel = deflateLevel
-        self.parallelism = max(1, parallelism)
     }
 
-    /// Adds one sample; writes a block when `blockSize` samples are buffered and starts a new shard when the
-    /// current one is full. Each clip must have 50 frames.
+    /// Adds one sample, compressing it on the calling thread; writes a block when `blockSize` samples are
+    /// buffered and starts a new shard when the current one is full. Each clip must have 50 frames.
     public func append(_ sample: ShardSample) throws {
-        guard !finished, !failed else {
-            throw InputError(file: directory.path, "append after finish() or after an earlier error")
-        }
-        for stream in SkeletonStream.allCases where sample.clip(stream).frames != SkeletonLayout.frames {
-            throw InputError(file: sample.name, field: stream.rawValue,
-                             "clip has \(sample.clip(stream).frames) frames, shards store \(SkeletonLayout.frames)")
-        }
+        try checkOpen()
+        try append(try EncodedShardSample(sample, deflateLevel: deflateLevel))
+    }
+
+    /// Adds one sample compressed beforehand (with this writer's `deflateLevel`).
+    public func append(_ sample: EncodedShardSample) throws {
+        try checkOpen()
         pending.append(sample)
         let room = shardSize - (current?.count ?? 0)
         if pending.count >= min(blockSize, room) {
             try guarded { try flushPending() }
+        }
+    }
+
+    private func checkOpen() throws {
+        guard !finished, !failed else {
+            throw InputError(file: directory.path, "append after finish() or after an earlier error")
         }
     }
 
@@ -129,7 +132,7 @@ public final class ShardWriter {
             }
             guard let shard = current else { return }
             let take = min(pending.count - start, shardSize - shard.count)
-            try shard.write(pending[start..<(start + take)], parallelism: parallelism)
+            try shard.write(pending[start..<(start + take)])
             start += take
             if shard.count == shardSize { try closeCurrent() }
         }
@@ -156,7 +159,6 @@ private final class OpenShard {
     private var names: [String] = []
     private var lengths: [Int64] = []
     private var bodies: [Int64] = []
-    private var staging: [Float] = []
     var count: Int { labels.count }
 
     init(writer: ShardWriter, index: Int) throws {
@@ -175,16 +177,13 @@ private final class OpenShard {
         }
     }
 
-    /// Appends `samples`: one extend and one row-chunk write per stream.
-    func write(_ samples: ArraySlice<ShardSample>, parallelism: Int) throws {
+    /// Appends `samples`: one extend and one write of stored chunks per stream.
+    func write(_ samples: ArraySlice<EncodedShardSample>) throws {
         guard !samples.isEmpty else { return }
         let rows = count..<(count + samples.count)
-        for (stream, dataset) in streams {
-            staging.removeAll(keepingCapacity: true)
-            staging.reserveCapacity(samples.count * ShardFormat.sampleElements)
-            for sample in samples { staging.append(contentsOf: sample.clip(stream).values) }
+        for (k, (_, dataset)) in streams.enumerated() {
             try dataset.extend(rows: rows.upperBound)
-            try dataset.writeRows(staging, rows: rows, parallelism: parallelism)
+            try dataset.writeEncodedRows(samples.map { $0.chunks[k] }, startingAt: rows.lowerBound)
         }
         for sample in samples {
             labels.append(Int64(sample.label))

@@ -1,0 +1,71 @@
+import Foundation
+import SkeletonCore
+
+/// One preprocessed sample as stored in a shard: its three streams (50 frames each) and metadata.
+public struct ShardSample: Equatable, Sendable {
+    /// Sample name, e.g. "S001C001P001R001A001" (NTU) or "0002-L_17" (PKU).
+    public var name: String
+    /// 0-based action label.
+    public var label: Int
+    /// Valid frames before resizing to 50.
+    public var length: Int
+    /// Bodies present (0…2).
+    public var bodies: Int
+    public var joint: SkeletonClip
+    public var bone: SkeletonClip
+    public var motion: SkeletonClip
+
+    public init(name: String, label: Int, length: Int, bodies: Int,
+                joint: SkeletonClip, bone: SkeletonClip, motion: SkeletonClip) {
+        self.name = name
+        self.label = label
+        self.length = length
+        self.bodies = bodies
+        self.joint = joint
+        self.bone = bone
+        self.motion = motion
+    }
+
+    /// The clip of `stream`.
+    public func clip(_ stream: SkeletonStream) -> SkeletonClip {
+        switch stream {
+        case .joint: return joint
+        case .bone: return bone
+        case .motion: return motion
+        }
+    }
+}
+
+/// What every shard of one benchmark part shares; stored as file attributes of each shard.
+public struct ShardSetInfo: Codable, Equatable, Sendable {
+    /// "ntu60", "ntu120", "pku1" or "pku2".
+    public var dataset: String
+    /// e.g. "xsub", "xview", "xset".
+    public var benchmark: String
+    /// "train" or "val".
+    public var part: String
+    /// "reference" or "clean".
+    public var mode: String
+    /// The conversion options, as given to the converter.
+    public var options: [String: String]
+    /// Version of the tool that wrote the shards.
+    public var toolVersion: String
+
+    public init(dataset: String, benchmark: String, part: String, mode: String,
+                options: [String: String] = [:], toolVersion: String) {
+        self.dataset = dataset
+        self.benchmark = benchmark
+        self.part = part
+        self.mode = mode
+        self.options = options
+        self.toolVersion = toolVersion
+    }
+
+    /// `options` as a JSON object with sorted keys (the `options` file attribute).
+    public var optionsJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(options)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

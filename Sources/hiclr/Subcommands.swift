@@ -5,6 +5,8 @@ enum HiCLRSubcommands {
     static let all: [ParsableCommand.Type] = [
         ConvertCommand.self,
         InspectCommand.self,
+        StagesCommand.self,
+        DumpCommand.self,
         BenchCommand.self,
     ]
 }

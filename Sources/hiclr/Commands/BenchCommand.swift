@@ -11,5 +11,6 @@ struct BenchCommand: ParsableCommand {
 enum BenchSubcommands {
     static let all: [ParsableCommand.Type] = [
         BenchConvertCommand.self,
+        BenchAugmentCommand.self,
     ]
 }

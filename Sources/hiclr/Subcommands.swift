@@ -7,6 +7,7 @@ enum HiCLRSubcommands {
         InspectCommand.self,
         StagesCommand.self,
         DumpCommand.self,
+        StreamCommand.self,
         BenchCommand.self,
     ]
 }

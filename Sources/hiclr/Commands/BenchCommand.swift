@@ -12,5 +12,6 @@ enum BenchSubcommands {
     static let all: [ParsableCommand.Type] = [
         BenchConvertCommand.self,
         BenchAugmentCommand.self,
+        BenchStreamCommand.self,
     ]
 }

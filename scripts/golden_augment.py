@@ -80,12 +80,15 @@ class Stream:
         return lo + (m >> 32)
 
     def normal_pair(self):
-        a = self.word()
-        b = self.word()
-        u1 = ((a >> 8) + 1) * 2.0 ** -24
-        u2 = (b >> 8) * 2.0 ** -24
-        r = math.sqrt(-2.0 * math.log(u1))
-        return r * math.cos(2 * math.pi * u2), r * math.sin(2 * math.pi * u2)
+        """Marsaglia's polar method in float32, rejecting s >= 1 and s == 0."""
+        while True:
+            u = np.float32((self.word() >> 8) * 2.0 ** -23) - np.float32(1)
+            v = np.float32((self.word() >> 8) * 2.0 ** -23) - np.float32(1)
+            s = np.float32(u * u) + np.float32(v * v)  # float32 products and sum, as the Swift side
+            if 0 < s < 1:
+                s = float(s)
+                f = math.sqrt(-2.0 * math.log(s) / s)
+                return float(u) * f, float(v) * f
 
     def normals(self, count):
         out = []

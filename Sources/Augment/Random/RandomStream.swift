@@ -10,8 +10,9 @@ import Foundation
 /// - `nextFloat()`: `Float(w >> 8) · 2⁻²⁴`, one word, in [0, 1).
 /// - `nextDouble()`: `((UInt64(a) << 32 | b) >> 11) · 2⁻⁵³`, two words a then b, in [0, 1).
 /// - `nextInt(in:)`: Lemire's multiply-shift with rejection on 32-bit words.
-/// - normals: Box–Muller on a pair of words (a, b): u₁ = (Float(a >> 8) + 1) · 2⁻²⁴ in (0, 1],
-///   u₂ = Float(b >> 8) · 2⁻²⁴, r = √(−2 ln u₁), z₀ = r cos 2πu₂, z₁ = r sin 2πu₂ (Float arithmetic).
+/// - normals: Marsaglia's polar method on pairs of words (a, b): u = Float(a >> 8) · 2⁻²³ − 1,
+///   v = Float(b >> 8) · 2⁻²³ − 1, s = u² + v²; pairs with s ≥ 1 or s = 0 are rejected and the next two words
+///   tried; f = √(−2 ln s / s), z₀ = u·f, z₁ = v·f (Float arithmetic).
 public struct RandomStream: Sendable, Equatable, Codable {
     /// The stream's key.
     public let key: RandomKey
@@ -108,35 +109,89 @@ public struct RandomStream: Sendable, Equatable, Codable {
         return range.lowerBound + Int(m >> 32)
     }
 
-    /// One standard normal value (z₀ of a Box–Muller pair; two words, z₁ is discarded).
+    /// One standard normal value (z₀ of a polar-method pair; z₁ is discarded).
     public mutating func nextNormal() -> Float {
-        let a = nextUInt32(), b = nextUInt32()
-        return Self.boxMuller(a, b).0
+        normalPair().0
     }
 
-    /// Adds `mean + std · N(0, 1)` to each of `count` values, in index order: pair i uses words 2i and 2i+1
-    /// and feeds z₀ to value 2i and z₁ to value 2i+1 (an odd last value gets z₀ only).
-    public mutating func addNormals(to values: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
+    /// Fills `words` with the stream's next `words.count` words (the same words `nextUInt32()` would give),
+    /// computing whole blocks four at a time.
+    public mutating func fill(_ words: UnsafeMutableBufferPointer<UInt32>) {
         var i = 0
-        while i + 1 < count {
-            let (z0, z1) = Self.boxMuller(nextUInt32(), nextUInt32())
-            values[i] += mean + std * z0
-            values[i + 1] += mean + std * z1
-            i += 2
+        let n = words.count
+        while i < n && position & 3 != 0 {
+            words[i] = nextUInt32()
+            i += 1
         }
-        if i < count {
-            let (z0, _) = Self.boxMuller(nextUInt32(), nextUInt32())
-            values[i] += mean + std * z0
+        let key = self.key.philoxKey
+        let c1 = UInt32(self.key.branch) << 16 | UInt32(self.key.stage)
+        while n - i >= 16 {
+            let block = UInt32(truncatingIfNeeded: position >> 2)
+            let out = Philox4x32.blocks(c0: SIMD4(block, block &+ 1, block &+ 2, block &+ 3), c1: c1,
+                                        c2: self.key.sample, c3: self.key.epoch, key: key)
+            for lane in 0..<4 {
+                words[i + 4 * lane] = out.0[lane]
+                words[i + 4 * lane + 1] = out.1[lane]
+                words[i + 4 * lane + 2] = out.2[lane]
+                words[i + 4 * lane + 3] = out.3[lane]
+            }
+            i += 16
+            position &+= 16
+        }
+        while i < n {
+            words[i] = nextUInt32()
+            i += 1
         }
     }
 
+    /// Adds `mean + std · N(0, 1)` to each of `count` values, in index order: the i-th accepted pair feeds z₀ to
+    /// value 2i and z₁ to value 2i+1 (an odd last value gets z₀ only).
+    public mutating func addNormals(to values: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
+        let batch = 256
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: batch) { words in
+            var i = 0
+            while i < count {
+                // Enough words for the pairs still needed, if none were rejected; rejected pairs leave the
+                // rest for the next round. Words left over go back: the stream position only counts used words.
+                let pairsNeeded = (count - i + 1) / 2
+                let take = min(batch, 2 * pairsNeeded)
+                let start = position
+                fill(UnsafeMutableBufferPointer(rebasing: words[0..<take]))
+                var used = 0
+                while used + 1 < take && i < count {
+                    let u = Float(words[used] >> 8) * 0x1p-23 - 1
+                    let v = Float(words[used + 1] >> 8) * 0x1p-23 - 1
+                    used += 2
+                    let s = u * u + v * v
+                    guard s < 1, s > 0 else { continue }
+                    let f = (-2 * logf(s) / s).squareRoot()
+                    values[i] += mean + std * (u * f)
+                    if i + 1 < count { values[i + 1] += mean + std * (v * f) }
+                    i += 2
+                }
+                rewind(to: start + UInt64(used))
+            }
+        }
+    }
+
+    /// Moves the stream to word `newPosition`.
+    private mutating func rewind(to newPosition: UInt64) {
+        position = newPosition
+        if position & 3 != 0 { refill() }
+    }
+
+    /// Two independent standard normals (Marsaglia's polar method).
     @inline(__always)
-    static func boxMuller(_ a: UInt32, _ b: UInt32) -> (Float, Float) {
-        let u1 = (Float(a >> 8) + 1) * 0x1p-24
-        let u2 = Float(b >> 8) * 0x1p-24
-        let r = (-2 * logf(u1)).squareRoot()
-        let theta = 2 * Float.pi * u2
-        return (r * cosf(theta), r * sinf(theta))
+    public mutating func normalPair() -> (Float, Float) {
+        while true {
+            let u = Float(nextUInt32() >> 8) * 0x1p-23 - 1
+            let v = Float(nextUInt32() >> 8) * 0x1p-23 - 1
+            let s = u * u + v * v
+            if s < 1, s > 0 {
+                let f = (-2 * logf(s) / s).squareRoot()
+                return (u * f, v * f)
+            }
+        }
     }
 
     /// `k` distinct integers from 0..<n, in draw order (partial Fisher–Yates: for i in 0..<k, swap slot i with a

@@ -50,7 +50,9 @@ public struct JointMask: AugmentationStage {
             let k = jointsPerFrame
             guard k > 0, mask.count >= frames * SkeletonLayout.joints, joints.count >= frames * k else { return }
             for t in 0..<frames {
-                for j in 0..<k { mask[t * SkeletonLayout.joints + Int(joints[t * k + j])] = true }
+                for j in 0..<k where joints[t * k + j] < SkeletonLayout.joints {
+                    mask[t * SkeletonLayout.joints + Int(joints[t * k + j])] = true
+                }
             }
         }
     }

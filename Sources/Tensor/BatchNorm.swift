@@ -160,3 +160,15 @@ public final class BatchNorm {
         return (mean, variance.map { Float(1 / ($0 + Double(epsilon)).squareRoot()) })
     }
 }
+
+extension BatchNorm {
+    /// The layer's `state_dict` entries with `prefix`: weight, bias, running_mean, running_var,
+    /// num_batches_tracked (PyTorch order).
+    public func stateEntries(prefix: String) -> [StateEntry] {
+        [StateEntry(name: prefix + "weight", tensor: weight.value, kind: .parameter),
+         StateEntry(name: prefix + "bias", tensor: bias.value, kind: .parameter),
+         StateEntry(name: prefix + "running_mean", tensor: runningMean, kind: .buffer),
+         StateEntry(name: prefix + "running_var", tensor: runningVariance, kind: .buffer),
+         StateEntry(name: prefix + "num_batches_tracked", tensor: batchesTracked, kind: .counter)]
+    }
+}

@@ -64,7 +64,8 @@ let package = Package(
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "BLAS"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"],
+                    resources: [.copy("Golden")]),
         .testTarget(name: "TrainTests", dependencies: ["Train"]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,3 +1,4 @@
+import YAMLFiles
 import SkeletonCore
 
 // Codable for the pipeline types: strict decoding (unknown keys, ranges, references) and an encoding that
@@ -11,7 +12,7 @@ extension Pipeline: Codable {
         description = try f.optionalString("description") ?? ""
         streams = try f.container.decodeIfPresent(StreamSettings.self, forKey: AnyKey("streams")) ?? StreamSettings()
         guard f.has("branches") else {
-            throw PipelineFieldError(codingPath: f.codingPath, "missing required key \"branches\"")
+            throw FieldError(codingPath: f.codingPath, "missing required key \"branches\"")
         }
         let raw = try f.container.decode([RawBranch].self, forKey: AnyKey("branches"))
         guard !raw.isEmpty else { throw f.error("branches", "needs at least one branch") }
@@ -24,7 +25,7 @@ extension Pipeline: Codable {
         for (i, branch) in raw.enumerated() {
             let here = path + [AnyKey(intValue: i)!]
             if resolved.contains(where: { $0.name == branch.name }) {
-                throw PipelineFieldError(codingPath: here + [AnyKey("name")], "duplicate branch name \"\(branch.name)\"")
+                throw FieldError(codingPath: here + [AnyKey("name")], "duplicate branch name \"\(branch.name)\"")
             }
             var inherited: [AnyStage] = []
             if let parent = branch.extends {
@@ -36,7 +37,7 @@ extension Pipeline: Codable {
                     } else if !above.isEmpty {
                         message += " (defined above: \(above.joined(separator: ", ")))"
                     }
-                    throw PipelineFieldError(codingPath: here + [AnyKey("extends")], message)
+                    throw FieldError(codingPath: here + [AnyKey("extends")], message)
                 }
                 inherited = base.stages
             }
@@ -48,7 +49,7 @@ extension Pipeline: Codable {
                 let field: [CodingKey] = mover >= inherited.count
                     ? here + [AnyKey("stages"), AnyKey(intValue: mover - inherited.count)!, AnyKey("stage")]
                     : here + [AnyKey("extends")]
-                throw PipelineFieldError(codingPath: field,
+                throw FieldError(codingPath: field,
                     "\(stages[mover].name) comes after joint_mask; put joint_mask after every stage that moves frames or joints")
             }
             resolved.append(PipelineBranch(name: branch.name, stages: stages, extends: branch.extends,
@@ -80,7 +81,7 @@ struct RawBranch: Decodable {
         }
         extends = try f.optionalString("extends")
         guard extends != nil || f.has("stages") else {
-            throw PipelineFieldError(codingPath: f.codingPath, "a branch needs \"stages\", \"extends\" or both")
+            throw FieldError(codingPath: f.codingPath, "a branch needs \"stages\", \"extends\" or both")
         }
         stages = try f.container.decodeIfPresent([AnyStage].self, forKey: AnyKey("stages")) ?? []
     }
@@ -90,7 +91,7 @@ extension PipelineBranch: Codable {
     public init(from decoder: Decoder) throws {
         let raw = try RawBranch(from: decoder)
         guard raw.extends == nil else {
-            throw PipelineFieldError(codingPath: decoder.codingPath + [AnyKey("extends")],
+            throw FieldError(codingPath: decoder.codingPath + [AnyKey("extends")],
                                      "a lone branch cannot extend another; decode the whole pipeline")
         }
         self.init(name: raw.name, stages: raw.stages)
@@ -118,9 +119,9 @@ extension StreamSettings: Codable {
                     var message = "unknown stream \"\(name)\""
                     if let near = EditDistance.closest(to: name, among: known) { message += " — did you mean \"\(near)\"?" }
                     else { message += " (known: \(known.joined(separator: ", ")))" }
-                    throw PipelineFieldError(codingPath: here, message)
+                    throw FieldError(codingPath: here, message)
                 }
-                guard !names.contains(stream) else { throw PipelineFieldError(codingPath: here, "\"\(name)\" is listed twice") }
+                guard !names.contains(stream) else { throw FieldError(codingPath: here, "\"\(name)\" is listed twice") }
                 names.append(stream)
             }
             guard !names.isEmpty else { throw f.error("names", "needs at least one stream") }

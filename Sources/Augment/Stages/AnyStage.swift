@@ -1,3 +1,4 @@
+import YAMLFiles
 /// Any of the stages, as a closed enum: what a pipeline branch holds. Switch dispatch keeps the hot path free of
 /// existential boxes; `StageCatalog` lists the same stages for help and decoding.
 public enum AnyStage: Equatable, Sendable {
@@ -99,7 +100,7 @@ extension AnyStage: Codable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: AnyKey.self)
         guard container.contains(AnyKey("stage")) else {
-            throw PipelineFieldError(codingPath: container.codingPath,
+            throw FieldError(codingPath: container.codingPath,
                                      "missing required key \"stage\" (one of: \(StageCatalog.names.joined(separator: ", ")))")
         }
         let name = try container.decode(String.self, forKey: AnyKey("stage"))
@@ -121,7 +122,7 @@ extension AnyStage: Codable {
             } else {
                 message += " (known: \(StageCatalog.names.joined(separator: ", ")))"
             }
-            throw PipelineFieldError(codingPath: container.codingPath + [AnyKey("stage")], message)
+            throw FieldError(codingPath: container.codingPath + [AnyKey("stage")], message)
         }
     }
 

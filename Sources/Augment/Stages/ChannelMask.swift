@@ -1,3 +1,4 @@
+import YAMLFiles
 /// Channel (axis) mask (NA): set one uniformly chosen coordinate (x, y or z) to 0 in every frame, joint and body.
 public struct ChannelMask: AugmentationStage {
     public static let name = "channel_mask"

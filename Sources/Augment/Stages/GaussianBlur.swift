@@ -1,3 +1,4 @@
+import YAMLFiles
 import Foundation
 
 /// Gaussian blur along time (NA): per coordinate, joint and body, correlate the frame series with the kernel

@@ -1,3 +1,4 @@
+import YAMLFiles
 import SkeletonCore
 
 /// Random joint mask (HiCLR's strong branch, T2): in every frame, int(25 · ratio) distinct joints are chosen and

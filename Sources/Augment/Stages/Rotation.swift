@@ -1,3 +1,4 @@
+import YAMLFiles
 import Foundation
 
 /// Rotation (NA): a main axis chosen uniformly from x, y, z gets an angle ~ U(0°, main_max_degrees), the other two

@@ -1,3 +1,4 @@
+import YAMLFiles
 import SkeletonCore
 
 /// SkeleAdaIN (two-sample stage): per coordinate channel, normalise this view (A) by its own mean and std and

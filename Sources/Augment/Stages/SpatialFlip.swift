@@ -1,3 +1,4 @@
+import YAMLFiles
 import SkeletonCore
 
 /// Spatial flip (NA): swap left and right joints, `new[v] = old[SkeletonLayout.flipPermutation[v]]`.

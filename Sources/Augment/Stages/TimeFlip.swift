@@ -1,3 +1,4 @@
+import YAMLFiles
 /// Time flip: reverse the frame order.
 public struct TimeFlip: AugmentationStage {
     public static let name = "time_flip"

@@ -1,5 +1,18 @@
 import CHDF5
 
+/// zlib's match-search strategy for `HDF5ChunkCodec` (the `strategy` of `deflateInit2`).
+public enum HDF5DeflateStrategy: Int32, Sendable, CaseIterable {
+    /// `Z_DEFAULT_STRATEGY`, what libhdf5's own deflate filter uses.
+    case standard = 0
+    /// `Z_FILTERED`.
+    case filtered = 1
+    /// `Z_HUFFMAN_ONLY`: no match search.
+    case huffmanOnly = 2
+    /// `Z_RLE`: matches of distance one only (runs). On shuffled float32 skeleton data about 2–3× faster
+    /// than `.standard` at level 4, for files about 5–10 % larger.
+    case rle = 3
+}
+
 /// The shuffle + deflate filter pipeline of HDF5, applied in Swift (with zlib) instead of inside libhdf5.
 ///
 /// This lets chunks be compressed and decompressed on many threads at once, outside the libhdf5 lock;
@@ -13,11 +26,15 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
     public var shuffle: Bool
     /// zlib level, or nil for no deflate.
     public var deflateLevel: Int?
+    /// How zlib searches for matches. Any strategy gives a standard zlib stream that every HDF5 reader
+    /// inflates; only the speed and size of compression differ.
+    public var strategy: HDF5DeflateStrategy
 
-    public init(elementSize: Int, shuffle: Bool, deflateLevel: Int?) {
+    public init(elementSize: Int, shuffle: Bool, deflateLevel: Int?, strategy: HDF5DeflateStrategy = .standard) {
         self.elementSize = elementSize
         self.shuffle = shuffle
         self.deflateLevel = deflateLevel
+        self.strategy = strategy
     }
 
     /// The codec for a dataset's filter pipeline, or nil when the pipeline has a filter other than shuffle
@@ -38,24 +55,30 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
     /// The filter mask bits for this pipeline when stored with every filter applied.
     public var fullMask: UInt32 { 0 }
 
-    /// Encodes one chunk (shuffle, then deflate with zlib's `compress2`).
+    /// Encodes one chunk: shuffle, then deflate (zlib `deflateInit2` with `strategy`, `deflate(Z_FINISH)`).
     public func encode(_ chunk: UnsafeRawBufferPointer) throws -> [UInt8] {
         var staged = [UInt8](chunk)
         if shuffle { staged = Self.shuffled(staged, elementSize: elementSize) }
         guard let level = deflateLevel else { return staged }
-        var capacity = compressBound(uLong(staged.count))
-        var output = [UInt8](repeating: 0, count: Int(capacity))
-        let status = staged.withUnsafeBytes { source in
+        func fail(_ what: String, _ status: Int32) -> HDF5Error {
+            HDF5Error(operation: "deflate chunk", path: "", message: "zlib \(what) returned \(status)")
+        }
+        var stream = z_stream()
+        let initStatus = hiclr_deflateInit2(&stream, Int32(level), strategy.rawValue)
+        guard initStatus == Z_OK else { throw fail("deflateInit2", initStatus) }
+        defer { deflateEnd(&stream) }
+        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(staged.count))))
+        let status = staged.withUnsafeMutableBytes { source in
             output.withUnsafeMutableBytes { destination in
-                compress2(destination.baseAddress!.assumingMemoryBound(to: Bytef.self), &capacity,
-                          source.baseAddress?.assumingMemoryBound(to: Bytef.self) ?? UnsafePointer(bitPattern: 1),
-                          uLong(source.count), Int32(level))
+                stream.next_in = source.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                stream.avail_in = uInt(source.count)
+                stream.next_out = destination.baseAddress?.assumingMemoryBound(to: Bytef.self)
+                stream.avail_out = uInt(destination.count)
+                return deflate(&stream, Z_FINISH)
             }
         }
-        guard status == Z_OK else {
-            throw HDF5Error(operation: "deflate chunk", path: "", message: "zlib compress2 returned \(status)")
-        }
-        output.removeSubrange(Int(capacity)...)
+        guard status == Z_STREAM_END else { throw fail("deflate", status) }
+        output.removeSubrange(Int(stream.total_out)...)
         return output
     }
 

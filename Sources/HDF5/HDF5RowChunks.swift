@@ -37,12 +37,12 @@ extension HDF5Dataset {
     }
 
     /// Writes rows `rows` of axis 0 from `values`, compressing row chunks on up to `parallelism` threads
-    /// outside the libhdf5 lock, then storing them in row order. Falls back to `write(_:rows:)` for datasets
-    /// without one-row chunks.
+    /// outside the libhdf5 lock with zlib's `strategy`, then storing them in row order. Falls back to
+    /// `write(_:rows:)` for datasets without one-row chunks.
     ///
     /// The corresponding C function is `H5Dwrite_chunk`.
     public func writeRows<T: HDF5Numeric>(_ values: UnsafeBufferPointer<T>, rows: Range<Int>,
-                                          parallelism: Int = 1) throws {
+                                          parallelism: Int = 1, strategy: HDF5DeflateStrategy = .standard) throws {
         let operation = "write row chunks"
         let layout: RowChunkLayout? = try HDF5Library.locked {
             guard let layout = try rowChunkLayout(), layout.elementType == T.hdf5ElementType else { return nil }
@@ -51,9 +51,10 @@ extension HDF5Dataset {
                   values.count == rows.count * layout.rowElements else { return nil }
             return layout
         }
-        guard let layout else {
+        guard var layout else {
             return try write(values, rows: rows)  // checks and reports type, bounds and count
         }
+        layout.codec.strategy = strategy
         let rowBytes = layout.rowElements * MemoryLayout<T>.stride
         let raw = UnsafeRawBufferPointer(values)
         var encoded = [[UInt8]](repeating: [], count: rows.count)
@@ -88,9 +89,12 @@ extension HDF5Dataset {
         }
     }
 
-    /// Writes rows `rows` of axis 0 from an array (see `writeRows(_:rows:parallelism:)`).
-    public func writeRows<T: HDF5Numeric>(_ values: [T], rows: Range<Int>, parallelism: Int = 1) throws {
-        try values.withUnsafeBufferPointer { try writeRows($0, rows: rows, parallelism: parallelism) }
+    /// Writes rows `rows` of axis 0 from an array (see `writeRows(_:rows:parallelism:strategy:)`).
+    public func writeRows<T: HDF5Numeric>(_ values: [T], rows: Range<Int>, parallelism: Int = 1,
+                                          strategy: HDF5DeflateStrategy = .standard) throws {
+        try values.withUnsafeBufferPointer {
+            try writeRows($0, rows: rows, parallelism: parallelism, strategy: strategy)
+        }
     }
 
     /// Reads row `row` of axis 0 (one chunk) into `buffer`, decompressing outside the libhdf5 lock, so many

@@ -18,6 +18,7 @@ public final class ShardWriter {
     public let shardSize: Int
     public let blockSize: Int
     public let deflateLevel: Int
+    public let deflateStrategy: HDF5DeflateStrategy
     public let parallelism: Int
 
     private var current: OpenShard?
@@ -32,9 +33,11 @@ public final class ShardWriter {
     ///   - shardSize: samples per shard file (the last one may hold fewer).
     ///   - blockSize: samples buffered before a write (memory: 90 KB per sample).
     ///   - deflateLevel: zlib level 0–9 of the sample datasets.
+    ///   - deflateStrategy: zlib's match search; `.rle` compresses about 2–3× faster for files about 5–10 %
+    ///     larger, readable by every HDF5 reader all the same.
     ///   - parallelism: threads compressing chunks.
     public init(directory: URL, info: ShardSetInfo, shardSize: Int = 4096, blockSize: Int = 256,
-                deflateLevel: Int = ShardFormat.defaultDeflateLevel,
+                deflateLevel: Int = ShardFormat.defaultDeflateLevel, deflateStrategy: HDF5DeflateStrategy = .standard,
                 parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         guard shardSize > 0, blockSize > 0, (0...9).contains(deflateLevel) else {
             throw InputError(file: directory.path, "shard size \(shardSize), block size \(blockSize) "
@@ -55,6 +58,7 @@ public final class ShardWriter {
         self.shardSize = shardSize
         self.blockSize = min(blockSize, shardSize)
         self.deflateLevel = deflateLevel
+        self.deflateStrategy = deflateStrategy
         self.parallelism = max(1, parallelism)
     }
 
@@ -129,7 +133,7 @@ public final class ShardWriter {
             }
             guard let shard = current else { return }
             let take = min(pending.count - start, shardSize - shard.count)
-            try shard.write(pending[start..<(start + take)], parallelism: parallelism)
+            try shard.write(pending[start..<(start + take)], parallelism: parallelism, strategy: deflateStrategy)
             start += take
             if shard.count == shardSize { try closeCurrent() }
         }
@@ -176,7 +180,7 @@ private final class OpenShard {
     }
 
     /// Appends `samples`: one extend and one row-chunk write per stream.
-    func write(_ samples: ArraySlice<ShardSample>, parallelism: Int) throws {
+    func write(_ samples: ArraySlice<ShardSample>, parallelism: Int, strategy: HDF5DeflateStrategy) throws {
         guard !samples.isEmpty else { return }
         let rows = count..<(count + samples.count)
         for (stream, dataset) in streams {
@@ -184,7 +188,7 @@ private final class OpenShard {
             staging.reserveCapacity(samples.count * ShardFormat.sampleElements)
             for sample in samples { staging.append(contentsOf: sample.clip(stream).values) }
             try dataset.extend(rows: rows.upperBound)
-            try dataset.writeRows(staging, rows: rows, parallelism: parallelism)
+            try dataset.writeRows(staging, rows: rows, parallelism: parallelism, strategy: strategy)
         }
         for sample in samples {
             labels.append(Int64(sample.label))

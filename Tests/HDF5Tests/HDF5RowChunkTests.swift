@@ -39,6 +39,22 @@ final class HDF5RowChunkTests: XCTestCase {
         }
     }
 
+    func testEveryDeflateStrategyIsReadableByLibhdf5() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir.appendingPathComponent("strategies.h5").path
+        let data = values(rows: 3)
+        do {
+            let file = try HDF5File(creating: path)
+            for strategy in HDF5DeflateStrategy.allCases {
+                try makeDataset(file, "\(strategy)", rows: 3).writeRows(data, rows: 0..<3, strategy: strategy)
+            }
+        }
+        let file = try HDF5File(opening: path)
+        for strategy in HDF5DeflateStrategy.allCases {
+            XCTAssertEqual(try file.openDataset("\(strategy)").read(Float.self), data, "\(strategy)")
+        }
+    }
+
     func testFallbackForContiguousDatasetsGivesTheSameValues() throws {
         let dir = try makeTemporaryDirectory(self)
         let file = try HDF5File(creating: dir.appendingPathComponent("plain.h5").path)

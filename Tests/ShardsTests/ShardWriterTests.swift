@@ -35,6 +35,19 @@ final class ShardWriterTests: XCTestCase {
         XCTAssertEqual(seed, 5)
     }
 
+    func testFastDeflateStrategyReadsBackTheSame() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let writer = try ShardWriter(directory: dir, info: testInfo, shardSize: 4, blockSize: 3, deflateStrategy: .rle,
+                                     parallelism: 2)
+        for seed in 0..<4 { try writer.append(makeSample(seed)) }
+        let record = try writer.finish()[0]
+        let reader = try ShardReader(url: dir.appendingPathComponent(record.file))
+        for i in 0..<4 { XCTAssertEqual(try reader.sample(i), makeSample(i)) }
+        // libhdf5's own filter pipeline decodes the same values.
+        let joint = try HDF5File(opening: reader.url.path).openDataset("joint").read(Float.self)
+        XCTAssertEqual(Array(joint[0..<ShardFormat.sampleElements]), makeSample(0).joint.values)
+    }
+
     func testShardFileCarriesTheFormatAttributesAndChunking() throws {
         let dir = try makeTemporaryDirectory(self)
         let records = try writeShards(dir, count: 2, shardSize: 8)

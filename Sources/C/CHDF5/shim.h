@@ -43,4 +43,9 @@ static inline hid_t hiclr_H5T_STD_I8LE(void) { return H5T_STD_I8LE; }
 static inline unsigned hiclr_H5Z_FLAG_OPTIONAL(void) { return H5Z_FLAG_OPTIONAL; }
 static inline unsigned hiclr_H5Z_FLAG_MANDATORY(void) { return H5Z_FLAG_MANDATORY; }
 static inline unsigned hiclr_H5F_OBJ_ALL(void) { return H5F_OBJ_ALL; }
+/* deflateInit2 is a macro over deflateInit2_ (version + struct size); window 15 bits and memLevel 8 are
+   zlib's defaults, as in HDF5's own deflate filter. */
+static inline int hiclr_deflateInit2(z_streamp stream, int level, int strategy) {
+    return deflateInit2(stream, level, Z_DEFLATED, 15, 8, strategy);
+}
 #endif

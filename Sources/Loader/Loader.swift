@@ -1,1 +1,1 @@
-// Loader module: placeholder until its issue lands.
+// Loader module: being integrated.

@@ -3,5 +3,8 @@ import ArgumentParser
 /// Every subcommand, in pipeline order. Each lives in its own file under Commands/.
 enum HiCLRSubcommands {
     static let all: [ParsableCommand.Type] = [
+        ConvertCommand.self,
+        InspectCommand.self,
+        BenchCommand.self,
     ]
 }

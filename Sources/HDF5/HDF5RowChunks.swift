@@ -36,6 +36,46 @@ extension HDF5Dataset {
         return layout
     }
 
+    /// The codec of this dataset's row chunks (shuffle/deflate as stored, `.standard` strategy), or nil when
+    /// the dataset is not stored one row per chunk with a pipeline the codec handles. Chunks encoded with a
+    /// codec of the same element size, shuffle and deflate presence (any level or strategy) can be written
+    /// with `writeEncodedRows(_:firstRow:)`.
+    public var rowChunkCodec: HDF5ChunkCodec? {
+        get throws { try HDF5Library.locked { try rowChunkLayout()?.codec } }
+    }
+
+    /// Stores chunks already encoded (e.g. on worker threads, with `HDF5ChunkCodec.encode`) as rows
+    /// `firstRow ..< firstRow + chunks.count`, in one pass under the libhdf5 lock. `codec` is what encoded
+    /// them; it must match the dataset's pipeline (element size, shuffle, deflate present or not).
+    ///
+    /// The corresponding C function is `H5Dwrite_chunk`.
+    public func writeEncodedRows(_ chunks: [[UInt8]], firstRow: Int, codec: HDF5ChunkCodec) throws {
+        let operation = "write encoded row chunks"
+        try HDF5Library.locked {
+            let id = try handle.id(for: operation)
+            func fail(_ message: String) -> HDF5Error {
+                HDF5Error(operation: operation, path: filePath, object: objectName, message: message)
+            }
+            guard let layout = try rowChunkLayout() else {
+                throw fail("the dataset is not stored one row per chunk with shuffle/deflate")
+            }
+            guard layout.codec.elementSize == codec.elementSize, layout.codec.shuffle == codec.shuffle,
+                  (layout.codec.deflateLevel == nil) == (codec.deflateLevel == nil) else {
+                throw fail("chunks encoded as \(codec) do not match the dataset's pipeline \(layout.codec)")
+            }
+            let total = try shape[0]
+            guard firstRow >= 0, firstRow + chunks.count <= total else {
+                throw fail("rows \(firstRow)..<\(firstRow + chunks.count) outside 0..<\(total)")
+            }
+            var offset = [hsize_t](repeating: 0, count: layout.rowShape.count + 1)
+            for (i, bytes) in chunks.enumerated() {
+                offset[0] = hsize_t(firstRow + i)
+                _ = try check(H5Dwrite_chunk(id, hiclr_H5P_DEFAULT(), codec.fullMask, offset, bytes.count, bytes),
+                              operation, path: filePath, object: objectName)
+            }
+        }
+    }
+
     /// Writes rows `rows` of axis 0 from `values`, compressing row chunks on up to `parallelism` threads
     /// outside the libhdf5 lock with zlib's `strategy`, then storing them in row order. Falls back to
     /// `write(_:rows:)` for datasets without one-row chunks.

@@ -7,35 +7,41 @@ import Glibc
 
 /// Writes the samples of one benchmark part into shard files of at most `shardSize` samples each.
 ///
-/// Samples keep the order of `append`. They are buffered and written `blockSize` at a time, each stream's
-/// block in one call whose chunks are compressed on `parallelism` threads. Every shard is written under a
-/// temporary name (`.<name>.partial`); `finish()` closes the last one and renames them all to their final
-/// names `<benchmark>_<part>_<00000>.h5`. A writer released without `finish()` (an error, a crash) leaves
-/// no file with a final name: it removes its partial files. Not thread-safe: call from one thread.
+/// Samples keep the order of `append`. They are buffered and written `blockSize` at a time: samples given
+/// as `ShardSample` are compressed then on `parallelism` threads; samples given as `EncodedShardSample`
+/// (compressed beforehand, e.g. on converter workers with `encoder`) are only stored. Every shard is written
+/// under a temporary name (`.<name>.partial`); `finish()` closes the last one and renames them all to their
+/// final names `<benchmark>_<part>_<00000>.h5`. A writer released without `finish()` (an error, a crash)
+/// leaves no file with a final name: it removes its partial files. Not thread-safe: call from one thread.
 public final class ShardWriter {
     public let directory: URL
     public let info: ShardSetInfo
     public let shardSize: Int
     public let blockSize: Int
-    public let deflateLevel: Int
-    public let deflateStrategy: HDF5DeflateStrategy
+    /// Compresses the samples of this writer; use it (or an equal one) to encode samples beforehand.
+    public let encoder: ShardEncoder
     public let parallelism: Int
 
     private var current: OpenShard?
     /// Shards closed and hashed, still under their partial names, with their final records.
     private var completed: [(partial: URL, record: ShardRecord)] = []
-    private var pending: [ShardSample] = []
+    private var pending: [PendingSample] = []
     private var finished = false
     private var failed = false
+
+    private enum PendingSample {
+        case raw(ShardSample)
+        case encoded(EncodedShardSample)
+    }
 
     /// - Parameters:
     ///   - directory: where the shards go (created when missing).
     ///   - shardSize: samples per shard file (the last one may hold fewer).
-    ///   - blockSize: samples buffered before a write (memory: 90 KB per sample).
+    ///   - blockSize: samples buffered before a write (memory: about 90 KB per raw sample).
     ///   - deflateLevel: zlib level 0–9 of the sample datasets.
-    ///   - deflateStrategy: zlib's match search; `.rle` compresses about 2–3× faster for files about 5–10 %
+    ///   - deflateStrategy: zlib's match search; `.rle` compresses about 2× faster for files about 7 %
     ///     larger, readable by every HDF5 reader all the same.
-    ///   - parallelism: threads compressing chunks.
+    ///   - parallelism: threads compressing the chunks of raw samples.
     public init(directory: URL, info: ShardSetInfo, shardSize: Int = 4096, blockSize: Int = 256,
                 deflateLevel: Int = ShardFormat.defaultDeflateLevel, deflateStrategy: HDF5DeflateStrategy = .standard,
                 parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
@@ -57,26 +63,30 @@ public final class ShardWriter {
         self.info = info
         self.shardSize = shardSize
         self.blockSize = min(blockSize, shardSize)
-        self.deflateLevel = deflateLevel
-        self.deflateStrategy = deflateStrategy
+        self.encoder = ShardEncoder(deflateLevel: deflateLevel, strategy: deflateStrategy)
         self.parallelism = max(1, parallelism)
     }
 
-    /// Adds one sample; writes a block when `blockSize` samples are buffered and starts a new shard when the
-    /// current one is full. Each clip must have 50 frames.
+    /// Adds one sample, compressed later with the block it belongs to. Each clip must have 50 frames.
     public func append(_ sample: ShardSample) throws {
-        guard !finished, !failed else {
-            throw InputError(file: directory.path, "append after finish() or after an earlier error")
-        }
+        try checkOpen()
         for stream in SkeletonStream.allCases where sample.clip(stream).frames != SkeletonLayout.frames {
             throw InputError(file: sample.name, field: stream.rawValue,
                              "clip has \(sample.clip(stream).frames) frames, shards store \(SkeletonLayout.frames)")
         }
-        pending.append(sample)
-        let room = shardSize - (current?.count ?? 0)
-        if pending.count >= min(blockSize, room) {
-            try guarded { try flushPending() }
+        try enqueue(.raw(sample))
+    }
+
+    /// Adds one sample compressed beforehand (by `encoder` or any `ShardEncoder`: only the level and
+    /// strategy may differ, which every reader decodes alike).
+    public func append(_ sample: EncodedShardSample) throws {
+        try checkOpen()
+        let codec = sample.codec
+        guard sample.chunks.count == SkeletonStream.allCases.count, codec.shuffle,
+              codec.elementSize == encoder.codec.elementSize, codec.deflateLevel != nil else {
+            throw InputError(file: sample.name, "not encoded for shards (\(sample.chunks.count) chunks, \(codec))")
         }
+        try enqueue(.encoded(sample))
     }
 
     /// Writes what is buffered, closes the last shard, renames every shard to its final name and returns
@@ -107,6 +117,20 @@ public final class ShardWriter {
         for (partial, _) in completed { try? FileManager.default.removeItem(at: partial) }
     }
 
+    private func checkOpen() throws {
+        guard !finished, !failed else {
+            throw InputError(file: directory.path, "append after finish() or after an earlier error")
+        }
+    }
+
+    private func enqueue(_ sample: PendingSample) throws {
+        pending.append(sample)
+        let room = shardSize - (current?.count ?? 0)
+        if pending.count >= min(blockSize, room) {
+            try guarded { try flushPending() }
+        }
+    }
+
     /// Runs `body`; on error marks the writer failed (its partial files go away on deinit).
     private func guarded(_ body: () throws -> Void) throws {
         do {
@@ -117,10 +141,33 @@ public final class ShardWriter {
         }
     }
 
+    /// Compresses the raw samples among `pending` on `parallelism` threads, keeping their order.
+    private func encodePending() throws -> [EncodedShardSample] {
+        var results = [Result<EncodedShardSample, Error>?](repeating: nil, count: pending.count)
+        let encoder = self.encoder
+        let items = pending
+        results.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            let workers = max(1, min(parallelism, items.count))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for i in stride(from: worker, to: items.count, by: workers) {
+                    switch items[i] {
+                    case .encoded(let sample): (base + i).pointee = .success(sample)
+                    case .raw(let sample): (base + i).pointee = Result { try encoder.encode(sample) }
+                    }
+                }
+            }
+        }
+        return try results.map { try $0!.get() }
+    }
+
     /// Writes the buffered samples, opening and closing shards as they fill.
     private func flushPending() throws {
+        guard !pending.isEmpty else { return }
+        let encoded = try encodePending()
+        pending.removeAll(keepingCapacity: true)
         var start = 0
-        while start < pending.count {
+        while start < encoded.count {
             if current == nil {
                 do {
                     current = try OpenShard(writer: self, index: completed.count)
@@ -132,12 +179,11 @@ public final class ShardWriter {
                 }
             }
             guard let shard = current else { return }
-            let take = min(pending.count - start, shardSize - shard.count)
-            try shard.write(pending[start..<(start + take)], parallelism: parallelism, strategy: deflateStrategy)
+            let take = min(encoded.count - start, shardSize - shard.count)
+            try shard.write(encoded[start..<(start + take)])
             start += take
             if shard.count == shardSize { try closeCurrent() }
         }
-        pending.removeAll(keepingCapacity: true)
     }
 
     /// Completes the open shard (metadata, attributes, close), hashes it and remembers its record.
@@ -160,7 +206,6 @@ private final class OpenShard {
     private var names: [String] = []
     private var lengths: [Int64] = []
     private var bodies: [Int64] = []
-    private var staging: [Float] = []
     var count: Int { labels.count }
 
     init(writer: ShardWriter, index: Int) throws {
@@ -170,8 +215,8 @@ private final class OpenShard {
         let file = try HDF5File(creating: partialURL.path, mode: .truncate)
         self.file = file
         let shape = [0] + ShardFormat.sampleShape
-        let options = HDF5DatasetOptions(chunkShape: [1] + ShardFormat.sampleShape, deflateLevel: writer.deflateLevel,
-                                         shuffle: true, extendable: true)
+        let options = HDF5DatasetOptions(chunkShape: [1] + ShardFormat.sampleShape,
+                                         deflateLevel: writer.encoder.codec.deflateLevel, shuffle: true, extendable: true)
         for stream in SkeletonStream.allCases {
             let dataset = try file.createDataset(ShardFormat.Dataset.samples(stream), type: .float32, shape: shape,
                                                  options: options, chunkCache: .disabled)
@@ -179,16 +224,13 @@ private final class OpenShard {
         }
     }
 
-    /// Appends `samples`: one extend and one row-chunk write per stream.
-    func write(_ samples: ArraySlice<ShardSample>, parallelism: Int, strategy: HDF5DeflateStrategy) throws {
-        guard !samples.isEmpty else { return }
-        let rows = count..<(count + samples.count)
-        for (stream, dataset) in streams {
-            staging.removeAll(keepingCapacity: true)
-            staging.reserveCapacity(samples.count * ShardFormat.sampleElements)
-            for sample in samples { staging.append(contentsOf: sample.clip(stream).values) }
-            try dataset.extend(rows: rows.upperBound)
-            try dataset.writeRows(staging, rows: rows, parallelism: parallelism, strategy: strategy)
+    /// Appends encoded `samples`: per stream one extend and one pass storing the chunks.
+    func write(_ samples: ArraySlice<EncodedShardSample>) throws {
+        guard let first = samples.first else { return }
+        let start = count
+        for (index, (_, dataset)) in streams.enumerated() {
+            try dataset.extend(rows: start + samples.count)
+            try dataset.writeEncodedRows(samples.map { $0.chunks[index] }, firstRow: start, codec: first.codec)
         }
         for sample in samples {
             labels.append(Int64(sample.label))

@@ -37,7 +37,8 @@ let package = Package(
                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Convert", dependencies: ["SkeletonCore", "RawData", "Preprocess", "Shards"]),
         .target(name: "Augment", dependencies: ["SkeletonCore", "Yams"]),
-        .target(name: "Loader", dependencies: ["SkeletonCore", "Shards", "Augment"]),
+        .target(name: "Loader", dependencies: ["SkeletonCore", "Shards", "Augment",
+                                               .product(name: "Crypto", package: "swift-crypto")]),
 
         // The trainer.
         .target(name: "Tensor", dependencies: ["BLAS"]),
@@ -63,7 +64,8 @@ let package = Package(
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "BLAS"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"]),
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"],
+                    resources: [.copy("Golden")]),
         .testTarget(name: "TrainTests", dependencies: ["Train"]),
     ],
     swiftLanguageModes: [.v5]

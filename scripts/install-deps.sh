@@ -6,13 +6,13 @@ set -euo pipefail
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 need_apt=0
-for pkg in libhdf5-dev hdf5-tools zlib1g-dev libopenblas-dev libcairo2-dev pkg-config; do
+for pkg in libhdf5-dev hdf5-tools zlib1g-dev libdeflate-dev libopenblas-dev libcairo2-dev pkg-config; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt=1
 done
 if [ "$need_apt" = 1 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-    libhdf5-dev hdf5-tools zlib1g-dev libopenblas-dev libcairo2-dev pkg-config >/dev/null
+    libhdf5-dev hdf5-tools zlib1g-dev libdeflate-dev libopenblas-dev libcairo2-dev pkg-config >/dev/null
 fi
 if ! python3 -c "import h5py, jsonschema, yaml, numpy" >/dev/null 2>&1; then
   python3 -m pip install -q --disable-pip-version-check h5py jsonschema pyyaml numpy

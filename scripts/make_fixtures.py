@@ -15,7 +15,7 @@ import zlib
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from fixture_body import (ACTIONS, LEAF_JOINTS, Performer, SPEC_PARENTS, bone_lengths, place, quaternion,  # noqa: E402
+from fixture_body import (ACTIONS, LEAF_JOINTS, Performer, bone_lengths, place, quaternion,  # noqa: E402
                           rx, ry)
 
 SEED = 20240611

@@ -67,8 +67,7 @@ public final class Converter {
             let info = ShardSetInfo(dataset: options.dataset.rawValue, benchmark: b.rawValue, part: p.rawValue,
                                     mode: options.mode.rawValue, options: options.recorded,
                                     toolVersion: ConvertVersion.tool)
-            let w = try ShardWriter(directory: options.out, info: info, shardSize: options.shardSize,
-                                    parallelism: options.workers)
+            let w = try ShardWriter(directory: options.out, info: info, shardSize: options.shardSize)
             writers[key] = w
             writerOrder.append(key)
             return w
@@ -77,36 +76,26 @@ public final class Converter {
         var records: [ShardRecord] = []
         do {
             let processor = ItemProcessor(dataset: options.dataset, mode: options.mode)
-            let encoder = ShardEncoder()
             let items = scan.items
             var done = 0
             var written = 0
             progress(ConvertProgress(filesDone: 0, filesTotal: items.count, samplesWritten: 0))
             while done < items.count {
                 let block = Array(items[done..<min(items.count, done + blockSize)])
-                // Workers also compress each sample's shard chunks, once for all the benchmarks it goes to.
-                let outputs = Self.parallelMap(block, workers: options.workers) { item -> (ItemOutput, [EncodedShardSample]) in
-                    let output = processor.process(item)
-                    return (output, output.samples.compactMap { try? encoder.encode(Self.shardSample($0)) })
-                }
-                for (output, encodedSamples) in outputs {
+                let outputs = Self.parallelMap(block, workers: options.workers, processor.process)
+                for output in outputs {
                     report.filesRead += 1
                     report.bytesRead += output.bytesRead
                     for (line, code) in output.rejections {
                         if options.strict { throw ConvertError.strict(line) }
                         report.reject(line, code: code)
                     }
-                    let allEncoded = encodedSamples.count == output.samples.count
-                    for (index, sample) in output.samples.enumerated() {
+                    for sample in output.samples {
                         report.samples += 1
-                        for (k, v) in sample.data.decisions { report.decisions[k, default: 0] += v }
+                        for (k, v) in sample.decisions { report.decisions[k, default: 0] += v }
                         for b in benchmarks {
                             guard let part = sample.parts[b] else { continue }
-                            if allEncoded {
-                                try writer(b, part).append(encodedSamples[index])
-                            } else {
-                                try writer(b, part).append(Self.shardSample(sample))  // reports the problem
-                            }
+                            try writer(b, part).append(sample.encoded)
                             report.written["\(b.rawValue)/\(part.rawValue)", default: 0] += 1
                         }
                         written += 1
@@ -146,12 +135,6 @@ public final class Converter {
     }
 
     /// `transform` over `items` on `workers` threads; results in input order.
-    /// The shard form of a preprocessed sample.
-    static func shardSample(_ sample: ItemOutput.Sample) -> ShardSample {
-        ShardSample(name: sample.name, label: sample.label, length: sample.data.length, bodies: sample.data.bodies,
-                    joint: sample.data.joint, bone: sample.data.bone, motion: sample.data.motion)
-    }
-
     static func parallelMap<T, R>(_ items: [T], workers: Int, _ transform: (T) -> R) -> [R] {
         if workers <= 1 || items.count <= 1 { return items.map(transform) }
         var results = [R?](repeating: nil, count: items.count)

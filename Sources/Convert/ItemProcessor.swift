@@ -1,15 +1,18 @@
 import Foundation
 import Preprocess
 import RawData
+import Shards
 import SkeletonCore
 
 /// What one raw file turns into: samples ready for shards, and rejections with reasons.
 struct ItemOutput: Sendable {
     struct Sample: Sendable {
-        var name: String
-        var label: Int
         var parts: [Benchmark: Part]
-        var data: PreprocessedSample
+        /// Clean-mode decisions for the report.
+        var decisions: [String: Int]
+        /// The sample compressed as the shards store it (done here, on the worker thread, once for every
+        /// benchmark part the sample goes to).
+        var encoded: EncodedShardSample
     }
     var samples: [Sample] = []
     /// `(one-line message naming the file, reason code)`
@@ -35,7 +38,7 @@ struct ItemProcessor: Sendable {
             do {
                 let seq = try NTUSkeletonReader.read(url)
                 let data = try preprocessor.process(seq)
-                out.samples.append(.init(name: name.description, label: name.label, parts: item.parts, data: data))
+                out.samples.append(try sample(name.description, name.label, item.parts, data))
             } catch let e as InputError {
                 out.rejections.append((e.description, "bad_file"))
             } catch let e as PreprocessError {
@@ -66,7 +69,7 @@ struct ItemProcessor: Sendable {
                 do {
                     let data = try preprocessor.process(seq.slice(frames: (instance.start - 1)..<instance.end))
                     let name = video + "_" + String(format: "%03d", instance.line)
-                    out.samples.append(.init(name: name, label: instance.label, parts: item.parts, data: data))
+                    out.samples.append(try sample(name, instance.label, item.parts, data))
                 } catch let e as PreprocessError {
                     out.rejections.append(("\(place): \(e.reason)", e.code))
                 } catch {
@@ -75,6 +78,13 @@ struct ItemProcessor: Sendable {
             }
         }
         return out
+    }
+
+    private func sample(_ name: String, _ label: Int, _ parts: [Benchmark: Part],
+                        _ data: PreprocessedSample) throws -> ItemOutput.Sample {
+        let stored = ShardSample(name: name, label: label, length: data.length, bodies: data.bodies,
+                                 joint: data.joint, bone: data.bone, motion: data.motion)
+        return .init(parts: parts, decisions: data.decisions, encoded: try EncodedShardSample(stored))
     }
 
     private func fileSize(_ url: URL) -> Int {

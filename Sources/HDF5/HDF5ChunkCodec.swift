@@ -1,19 +1,7 @@
 import CHDF5
+import Foundation
 
-/// zlib's match-search strategy for `HDF5ChunkCodec` (the `strategy` of `deflateInit2`).
-public enum HDF5DeflateStrategy: Int32, Sendable, CaseIterable {
-    /// `Z_DEFAULT_STRATEGY`, what libhdf5's own deflate filter uses.
-    case standard = 0
-    /// `Z_FILTERED`.
-    case filtered = 1
-    /// `Z_HUFFMAN_ONLY`: no match search.
-    case huffmanOnly = 2
-    /// `Z_RLE`: matches of distance one only (runs). On shuffled float32 skeleton data about 2–3× faster
-    /// than `.standard` at level 4, for files about 5–10 % larger.
-    case rle = 3
-}
-
-/// The shuffle + deflate filter pipeline of HDF5, applied in Swift (with zlib) instead of inside libhdf5.
+/// The shuffle + deflate filter pipeline of HDF5, applied in Swift (with libdeflate) instead of inside libhdf5.
 ///
 /// This lets chunks be compressed and decompressed on many threads at once, outside the libhdf5 lock;
 /// only the raw chunk bytes then pass through libhdf5 (`H5Dwrite_chunk` / `H5Dread_chunk`). The bytes are
@@ -26,15 +14,11 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
     public var shuffle: Bool
     /// zlib level, or nil for no deflate.
     public var deflateLevel: Int?
-    /// How zlib searches for matches. Any strategy gives a standard zlib stream that every HDF5 reader
-    /// inflates; only the speed and size of compression differ.
-    public var strategy: HDF5DeflateStrategy
 
-    public init(elementSize: Int, shuffle: Bool, deflateLevel: Int?, strategy: HDF5DeflateStrategy = .standard) {
+    public init(elementSize: Int, shuffle: Bool, deflateLevel: Int?) {
         self.elementSize = elementSize
         self.shuffle = shuffle
         self.deflateLevel = deflateLevel
-        self.strategy = strategy
     }
 
     /// The codec for a dataset's filter pipeline, or nil when the pipeline has a filter other than shuffle
@@ -55,35 +39,34 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
     /// The filter mask bits for this pipeline when stored with every filter applied.
     public var fullMask: UInt32 { 0 }
 
-    /// Encodes one chunk: shuffle, then deflate (zlib `deflateInit2` with `strategy`, `deflate(Z_FINISH)`).
+    /// Encodes one chunk (shuffle, then deflate in the zlib format with libdeflate).
+    ///
+    /// The corresponding C functions are `libdeflate_zlib_compress_bound` and `libdeflate_zlib_compress`.
     public func encode(_ chunk: UnsafeRawBufferPointer) throws -> [UInt8] {
-        var staged = [UInt8](chunk)
-        if shuffle { staged = Self.shuffled(staged, elementSize: elementSize) }
+        var staged = [UInt8](repeating: 0, count: chunk.count)
+        staged.withUnsafeMutableBytes { Self.shuffle(chunk, elementSize: shuffle ? elementSize : 1, into: $0) }
         guard let level = deflateLevel else { return staged }
-        func fail(_ what: String, _ status: Int32) -> HDF5Error {
-            HDF5Error(operation: "deflate chunk", path: "", message: "zlib \(what) returned \(status)")
-        }
-        var stream = z_stream()
-        let initStatus = hiclr_deflateInit2(&stream, Int32(level), strategy.rawValue)
-        guard initStatus == Z_OK else { throw fail("deflateInit2", initStatus) }
-        defer { deflateEnd(&stream) }
-        var output = [UInt8](repeating: 0, count: Int(deflateBound(&stream, uLong(staged.count))))
-        let status = staged.withUnsafeMutableBytes { source in
-            output.withUnsafeMutableBytes { destination in
-                stream.next_in = source.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                stream.avail_in = uInt(source.count)
-                stream.next_out = destination.baseAddress?.assumingMemoryBound(to: Bytef.self)
-                stream.avail_out = uInt(destination.count)
-                return deflate(&stream, Z_FINISH)
+        return try DeflatePool.shared.withCompressor(level: level) { compressor in
+            let capacity = libdeflate_zlib_compress_bound(compressor, staged.count)
+            var output = [UInt8](repeating: 0, count: capacity)
+            let size = staged.withUnsafeBytes { source in
+                output.withUnsafeMutableBytes { destination in
+                    libdeflate_zlib_compress(compressor, source.baseAddress, source.count,
+                                             destination.baseAddress, destination.count)
+                }
             }
+            guard size > 0 else {
+                throw HDF5Error(operation: "deflate chunk", path: "", message: "libdeflate could not compress the chunk")
+            }
+            output.removeSubrange(size...)
+            return output
         }
-        guard status == Z_STREAM_END else { throw fail("deflate", status) }
-        output.removeSubrange(Int(stream.total_out)...)
-        return output
     }
 
     /// Decodes one stored chunk into `output` (which must be the chunk's full uncompressed size).
     /// `filterMask` bit i set means filter i of the pipeline was skipped when the chunk was written.
+    ///
+    /// The corresponding C function is `libdeflate_zlib_decompress`.
     public func decode(_ stored: UnsafeRawBufferPointer, filterMask: UInt32 = 0,
                        into output: UnsafeMutableRawBufferPointer) throws {
         let shuffleApplied = shuffle && filterMask & 1 == 0
@@ -95,13 +78,17 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
         var staged: [UInt8]
         if deflateApplied {
             staged = [UInt8](repeating: 0, count: output.count)
-            var size = uLongf(output.count)
-            let status = staged.withUnsafeMutableBytes { destination in
-                uncompress(destination.baseAddress?.assumingMemoryBound(to: Bytef.self), &size,
-                           stored.baseAddress?.assumingMemoryBound(to: Bytef.self), uLong(stored.count))
+            var size = 0
+            let status = DeflatePool.shared.withDecompressor { decompressor in
+                staged.withUnsafeMutableBytes { destination in
+                    libdeflate_zlib_decompress(decompressor, stored.baseAddress, stored.count,
+                                               destination.baseAddress, destination.count, &size)
+                }
             }
-            guard status == Z_OK else { throw fail("zlib uncompress returned \(status) (corrupt chunk?)") }
-            guard Int(size) == output.count else {
+            guard status == LIBDEFLATE_SUCCESS else {
+                throw fail("the compressed chunk does not inflate (libdeflate status \(status.rawValue): corrupt chunk?)")
+            }
+            guard size == output.count else {
                 throw fail("chunk inflates to \(size) bytes, expected \(output.count)")
             }
         } else {
@@ -117,23 +104,22 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
         }
     }
 
-    /// HDF5's shuffle: byte j of element i goes to position j·n + i; trailing bytes are copied unchanged.
-    static func shuffled(_ bytes: [UInt8], elementSize: Int) -> [UInt8] {
-        guard elementSize > 1 else { return bytes }
-        let n = bytes.count / elementSize
-        var out = bytes
-        bytes.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for j in 0..<elementSize {
-                    let base = j * n
-                    for i in 0..<n { dst[base + i] = src[i * elementSize + j] }
-                }
-            }
+    /// HDF5's shuffle of `bytes` into `out` (same size): byte j of element i goes to position j·n + i;
+    /// trailing bytes are copied unchanged.
+    static func shuffle(_ bytes: UnsafeRawBufferPointer, elementSize: Int, into out: UnsafeMutableRawBufferPointer) {
+        guard elementSize > 1 else {
+            out.copyMemory(from: bytes)
+            return
         }
-        return out
+        let n = bytes.count / elementSize
+        for j in 0..<elementSize {
+            let base = j * n
+            for i in 0..<n { out[base + i] = bytes[i * elementSize + j] }
+        }
+        for k in (n * elementSize)..<bytes.count { out[k] = bytes[k] }
     }
 
-    /// The inverse of `shuffled`.
+    /// The inverse of `shuffle`.
     static func unshuffle(_ bytes: [UInt8], elementSize: Int, into output: UnsafeMutableRawBufferPointer) {
         guard elementSize > 1 else {
             bytes.withUnsafeBytes { output.copyMemory(from: $0) }
@@ -147,5 +133,46 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
             }
             for k in (n * elementSize)..<bytes.count { output[k] = src[k] }
         }
+    }
+}
+
+/// Reusable libdeflate compressors (one per level) and decompressors: allocating one costs far more than
+/// compressing a 60 KB chunk. Each is used by one thread at a time; the pool grows to the number of threads
+/// that ever used it at once.
+final class DeflatePool: @unchecked Sendable {
+    static let shared = DeflatePool()
+    private let lock = NSLock()
+    private var compressors: [Int: [OpaquePointer]] = [:]
+    private var decompressors: [OpaquePointer] = []
+
+    /// The corresponding C function is `libdeflate_alloc_compressor`.
+    func withCompressor<R>(level: Int, _ body: (OpaquePointer) throws -> R) throws -> R {
+        lock.lock()
+        var compressor = compressors[level]?.popLast()
+        lock.unlock()
+        if compressor == nil { compressor = libdeflate_alloc_compressor(Int32(level)) }
+        guard let compressor else {
+            throw HDF5Error(operation: "deflate chunk", path: "", message: "libdeflate has no compression level \(level)")
+        }
+        defer {
+            lock.lock()
+            compressors[level, default: []].append(compressor)
+            lock.unlock()
+        }
+        return try body(compressor)
+    }
+
+    /// The corresponding C function is `libdeflate_alloc_decompressor`.
+    func withDecompressor<R>(_ body: (OpaquePointer) throws -> R) rethrows -> R {
+        lock.lock()
+        let pooled = decompressors.popLast()
+        lock.unlock()
+        let decompressor = pooled ?? libdeflate_alloc_decompressor()!
+        defer {
+            lock.lock()
+            decompressors.append(decompressor)
+            lock.unlock()
+        }
+        return try body(decompressor)
     }
 }

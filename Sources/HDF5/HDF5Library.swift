@@ -10,8 +10,11 @@ import Foundation
 public enum HDF5Library {
     private static let lock = NSRecursiveLock()
 
-    /// Runs once: `H5open`, then `H5Eset_auto2(H5E_DEFAULT, NULL, NULL)`.
+    /// Runs once: `H5dont_atexit` (objects released while the process exits, e.g. by threads still winding
+    /// down, must find the library open rather than closed by libhdf5's own exit handler), `H5open`, then
+    /// `H5Eset_auto2(H5E_DEFAULT, NULL, NULL)`.
     private static let initialised: Bool = {
+        _ = H5dont_atexit()
         _ = H5open()
         _ = H5Eset_auto2(hiclr_H5E_DEFAULT(), hiclr_no_auto_print(), nil)
         return true

@@ -36,54 +36,13 @@ extension HDF5Dataset {
         return layout
     }
 
-    /// The codec of this dataset's row chunks (shuffle/deflate as stored, `.standard` strategy), or nil when
-    /// the dataset is not stored one row per chunk with a pipeline the codec handles. Chunks encoded with a
-    /// codec of the same element size, shuffle and deflate presence (any level or strategy) can be written
-    /// with `writeEncodedRows(_:firstRow:)`.
-    public var rowChunkCodec: HDF5ChunkCodec? {
-        get throws { try HDF5Library.locked { try rowChunkLayout()?.codec } }
-    }
-
-    /// Stores chunks already encoded (e.g. on worker threads, with `HDF5ChunkCodec.encode`) as rows
-    /// `firstRow ..< firstRow + chunks.count`, in one pass under the libhdf5 lock. `codec` is what encoded
-    /// them; it must match the dataset's pipeline (element size, shuffle, deflate present or not).
-    ///
-    /// The corresponding C function is `H5Dwrite_chunk`.
-    public func writeEncodedRows(_ chunks: [[UInt8]], firstRow: Int, codec: HDF5ChunkCodec) throws {
-        let operation = "write encoded row chunks"
-        try HDF5Library.locked {
-            let id = try handle.id(for: operation)
-            func fail(_ message: String) -> HDF5Error {
-                HDF5Error(operation: operation, path: filePath, object: objectName, message: message)
-            }
-            guard let layout = try rowChunkLayout() else {
-                throw fail("the dataset is not stored one row per chunk with shuffle/deflate")
-            }
-            guard layout.codec.elementSize == codec.elementSize, layout.codec.shuffle == codec.shuffle,
-                  (layout.codec.deflateLevel == nil) == (codec.deflateLevel == nil) else {
-                throw fail("chunks encoded as \(codec) do not match the dataset's pipeline \(layout.codec)")
-            }
-            let total = try shape[0]
-            guard firstRow >= 0, firstRow + chunks.count <= total else {
-                throw fail("rows \(firstRow)..<\(firstRow + chunks.count) outside 0..<\(total)")
-            }
-            var offset = [hsize_t](repeating: 0, count: layout.rowShape.count + 1)
-            for (i, bytes) in chunks.enumerated() {
-                offset[0] = hsize_t(firstRow + i)
-                _ = try check(H5Dwrite_chunk(id, hiclr_H5P_DEFAULT(), codec.fullMask, offset, bytes.count, bytes),
-                              operation, path: filePath, object: objectName)
-            }
-        }
-    }
-
     /// Writes rows `rows` of axis 0 from `values`, compressing row chunks on up to `parallelism` threads
-    /// outside the libhdf5 lock with zlib's `strategy`, then storing them in row order. Falls back to
-    /// `write(_:rows:)` for datasets without one-row chunks.
+    /// outside the libhdf5 lock, then storing them in row order. Falls back to `write(_:rows:)` for datasets
+    /// without one-row chunks.
     ///
     /// The corresponding C function is `H5Dwrite_chunk`.
     public func writeRows<T: HDF5Numeric>(_ values: UnsafeBufferPointer<T>, rows: Range<Int>,
-                                          parallelism: Int = 1, strategy: HDF5DeflateStrategy = .standard) throws {
-        let operation = "write row chunks"
+                                          parallelism: Int = 1) throws {
         let layout: RowChunkLayout? = try HDF5Library.locked {
             guard let layout = try rowChunkLayout(), layout.elementType == T.hdf5ElementType else { return nil }
             let total = try shape[0]
@@ -91,10 +50,9 @@ extension HDF5Dataset {
                   values.count == rows.count * layout.rowElements else { return nil }
             return layout
         }
-        guard var layout else {
+        guard let layout else {
             return try write(values, rows: rows)  // checks and reports type, bounds and count
         }
-        layout.codec.strategy = strategy
         let rowBytes = layout.rowElements * MemoryLayout<T>.stride
         let raw = UnsafeRawBufferPointer(values)
         var encoded = [[UInt8]](repeating: [], count: rows.count)
@@ -117,11 +75,35 @@ extension HDF5Dataset {
             }
         }
         if let failure { throw failure }
+        try writeEncodedRows(encoded, startingAt: rows.lowerBound)
+    }
+
+    /// The codec that this dataset's one-row chunks are stored with, or nil when the dataset is not stored
+    /// one row per chunk through shuffle/deflate. Chunks made with it can go to `writeEncodedRows`.
+    public var rowChunkCodec: HDF5ChunkCodec? {
+        get throws { try HDF5Library.locked { try rowChunkLayout()?.codec } }
+    }
+
+    /// Stores already encoded row chunks (made with `rowChunkCodec`) as rows `row ..< row + chunks.count`:
+    /// only the byte copy runs under the libhdf5 lock.
+    ///
+    /// The corresponding C function is `H5Dwrite_chunk`.
+    public func writeEncodedRows(_ chunks: [[UInt8]], startingAt row: Int) throws {
+        let operation = "write row chunks"
         try HDF5Library.locked {
+            guard let layout = try rowChunkLayout() else {
+                throw HDF5Error(operation: operation, path: filePath, object: objectName,
+                                message: "the dataset is not stored one row per shuffle/deflate chunk")
+            }
+            let total = try shape[0]
+            guard row >= 0, row + chunks.count <= total else {
+                throw HDF5Error(operation: operation, path: filePath, object: objectName,
+                                message: "rows \(row)..<\(row + chunks.count) outside 0..<\(total)")
+            }
             let id = try handle.id(for: operation)
             var offset = [hsize_t](repeating: 0, count: layout.rowShape.count + 1)
-            for (i, bytes) in encoded.enumerated() {
-                offset[0] = hsize_t(rows.lowerBound + i)
+            for (i, bytes) in chunks.enumerated() {
+                offset[0] = hsize_t(row + i)
                 _ = try check(H5Dwrite_chunk(id, hiclr_H5P_DEFAULT(), layout.codec.fullMask, offset, bytes.count,
                                              bytes),
                               operation, path: filePath, object: objectName)
@@ -129,12 +111,9 @@ extension HDF5Dataset {
         }
     }
 
-    /// Writes rows `rows` of axis 0 from an array (see `writeRows(_:rows:parallelism:strategy:)`).
-    public func writeRows<T: HDF5Numeric>(_ values: [T], rows: Range<Int>, parallelism: Int = 1,
-                                          strategy: HDF5DeflateStrategy = .standard) throws {
-        try values.withUnsafeBufferPointer {
-            try writeRows($0, rows: rows, parallelism: parallelism, strategy: strategy)
-        }
+    /// Writes rows `rows` of axis 0 from an array (see `writeRows(_:rows:parallelism:)`).
+    public func writeRows<T: HDF5Numeric>(_ values: [T], rows: Range<Int>, parallelism: Int = 1) throws {
+        try values.withUnsafeBufferPointer { try writeRows($0, rows: rows, parallelism: parallelism) }
     }
 
     /// Reads row `row` of axis 0 (one chunk) into `buffer`, decompressing outside the libhdf5 lock, so many

@@ -2,7 +2,8 @@ import SkeletonCore
 
 /// Linear resize along time with half-pixel centres, exactly as OpenCV's `INTER_LINEAR` computes it for
 /// float32 images (preprocessing.md step 5): `src = (dst + 0.5)·(L/T) − 0.5`, clamped to [0, L−1], mixing
-/// frames floor(src) and floor(src)+1 (clamped) with float32 weights.
+/// frames floor(src) and floor(src)+1 (clamped) with float32 weights taken from the double-precision source
+/// position (matches cv2.resize to within one float32 ulp; see Tests/PreprocessTests/Golden).
 public enum TimeResize {
     /// Resizes the first `length` frames of `clip` to `frames` frames.
     public static func resize(_ clip: SkeletonClip, length: Int, to frames: Int) -> SkeletonClip {
@@ -14,9 +15,9 @@ public enum TimeResize {
         clip.values.withUnsafeBufferPointer { src in
             out.values.withUnsafeMutableBufferPointer { dst in
                 for t in 0..<frames {
-                    var f = Float((Double(t) + 0.5) * scale - 0.5)
-                    var i0 = Int(f.rounded(.down))
-                    f -= Float(i0)
+                    let position = (Double(t) + 0.5) * scale - 0.5
+                    var i0 = Int(position.rounded(.down))
+                    var f = Float(position - Double(i0))     // the fraction in double, as OpenCV's result shows
                     if i0 < 0 { i0 = 0; f = 0 }
                     var i1 = i0 + 1
                     if i0 >= length - 1 { i0 = length - 1; i1 = i0; f = 0 }

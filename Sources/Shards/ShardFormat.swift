@@ -1,3 +1,4 @@
+import HDF5
 import SkeletonCore
 
 /// Facts about the on-disk shard format shared by the writer, the reader and the manifest.
@@ -21,6 +22,11 @@ public enum ShardFormat {
     public static let sampleElements = sampleShape.reduce(1, *)
     /// Default zlib level of the sample datasets.
     public static let defaultDeflateLevel = 4
+
+    /// The chunk codec of the sample datasets (float32, shuffle, deflate at `deflateLevel`).
+    public static func codec(deflateLevel: Int) -> HDF5ChunkCodec {
+        HDF5ChunkCodec(elementSize: MemoryLayout<Float>.size, shuffle: true, deflateLevel: deflateLevel)
+    }
 
     /// Dataset names inside a shard file.
     public enum Dataset {

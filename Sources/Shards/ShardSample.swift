@@ -1,4 +1,5 @@
 import Foundation
+import HDF5
 import SkeletonCore
 
 /// One preprocessed sample as stored in a shard: its three streams (50 frames each) and metadata.
@@ -32,6 +33,34 @@ public struct ShardSample: Equatable, Sendable {
         case .joint: return joint
         case .bone: return bone
         case .motion: return motion
+        }
+    }
+}
+
+/// A sample whose three stream chunks are already compressed (shuffle + deflate, as the shard datasets
+/// store them). Encoding is the expensive part of writing; doing it where the sample is produced (on the
+/// converter's worker threads) and once for every benchmark part the sample goes to keeps the writer cheap.
+public struct EncodedShardSample: Sendable {
+    public var name: String
+    public var label: Int
+    public var length: Int
+    public var bodies: Int
+    /// Stored chunk bytes per stream, in `SkeletonStream.allCases` order.
+    public var chunks: [[UInt8]]
+
+    /// Compresses `sample` with the codec of the shard sample datasets at `deflateLevel`.
+    public init(_ sample: ShardSample, deflateLevel: Int = ShardFormat.defaultDeflateLevel) throws {
+        for stream in SkeletonStream.allCases where sample.clip(stream).frames != SkeletonLayout.frames {
+            throw InputError(file: sample.name, field: stream.rawValue,
+                             "clip has \(sample.clip(stream).frames) frames, shards store \(SkeletonLayout.frames)")
+        }
+        let codec = ShardFormat.codec(deflateLevel: deflateLevel)
+        name = sample.name
+        label = sample.label
+        length = sample.length
+        bodies = sample.bodies
+        chunks = try SkeletonStream.allCases.map { stream in
+            try sample.clip(stream).values.withUnsafeBytes { try codec.encode($0) }
         }
     }
 }

@@ -7,44 +7,33 @@ import Glibc
 
 /// Writes the samples of one benchmark part into shard files of at most `shardSize` samples each.
 ///
-/// Samples keep the order of `append`. They are buffered and written `blockSize` at a time: samples given
-/// as `ShardSample` are compressed then on `parallelism` threads; samples given as `EncodedShardSample`
-/// (compressed beforehand, e.g. on converter workers with `encoder`) are only stored. Every shard is written
-/// under a temporary name (`.<name>.partial`); `finish()` closes the last one and renames them all to their
-/// final names `<benchmark>_<part>_<00000>.h5`. A writer released without `finish()` (an error, a crash)
-/// leaves no file with a final name: it removes its partial files. Not thread-safe: call from one thread.
+/// Samples keep the order of `append`. They are compressed when appended (or beforehand, as
+/// `EncodedShardSample`s, on the caller's threads), buffered and written `blockSize` at a time, each
+/// stream's block in one call that only copies stored chunk bytes. Every shard is written under a
+/// temporary name (`.<name>.partial`); `finish()` closes the last one and renames them all to their final
+/// names `<benchmark>_<part>_<00000>.h5`. A writer released without `finish()` (an error, a crash) leaves
+/// no file with a final name: it removes its partial files. Not thread-safe: call from one thread.
 public final class ShardWriter {
     public let directory: URL
     public let info: ShardSetInfo
     public let shardSize: Int
     public let blockSize: Int
-    /// Compresses the samples of this writer; use it (or an equal one) to encode samples beforehand.
-    public let encoder: ShardEncoder
-    public let parallelism: Int
+    public let deflateLevel: Int
 
     private var current: OpenShard?
     /// Shards closed and hashed, still under their partial names, with their final records.
     private var completed: [(partial: URL, record: ShardRecord)] = []
-    private var pending: [PendingSample] = []
+    private var pending: [EncodedShardSample] = []
     private var finished = false
     private var failed = false
-
-    private enum PendingSample {
-        case raw(ShardSample)
-        case encoded(EncodedShardSample)
-    }
 
     /// - Parameters:
     ///   - directory: where the shards go (created when missing).
     ///   - shardSize: samples per shard file (the last one may hold fewer).
-    ///   - blockSize: samples buffered before a write (memory: about 90 KB per raw sample).
+    ///   - blockSize: samples buffered before a write (memory: 90 KB per sample).
     ///   - deflateLevel: zlib level 0–9 of the sample datasets.
-    ///   - deflateStrategy: zlib's match search; `.rle` compresses about 2× faster for files about 7 %
-    ///     larger, readable by every HDF5 reader all the same.
-    ///   - parallelism: threads compressing the chunks of raw samples.
     public init(directory: URL, info: ShardSetInfo, shardSize: Int = 4096, blockSize: Int = 256,
-                deflateLevel: Int = ShardFormat.defaultDeflateLevel, deflateStrategy: HDF5DeflateStrategy = .standard,
-                parallelism: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+                deflateLevel: Int = ShardFormat.defaultDeflateLevel) throws {
         guard shardSize > 0, blockSize > 0, (0...9).contains(deflateLevel) else {
             throw InputError(file: directory.path, "shard size \(shardSize), block size \(blockSize) "
                              + "and deflate level \(deflateLevel) must be positive (level 0…9)")
@@ -63,30 +52,34 @@ public final class ShardWriter {
         self.info = info
         self.shardSize = shardSize
         self.blockSize = min(blockSize, shardSize)
-        self.encoder = ShardEncoder(deflateLevel: deflateLevel, strategy: deflateStrategy)
-        self.parallelism = max(1, parallelism)
+        self.deflateLevel = deflateLevel
     }
 
-    /// Adds one sample, compressed later with the block it belongs to. Each clip must have 50 frames.
+    /// Adds one sample, compressing it on the calling thread; writes a block when `blockSize` samples are
+    /// buffered and starts a new shard when the current one is full. Each clip must have 50 frames.
     public func append(_ sample: ShardSample) throws {
         try checkOpen()
-        for stream in SkeletonStream.allCases where sample.clip(stream).frames != SkeletonLayout.frames {
-            throw InputError(file: sample.name, field: stream.rawValue,
-                             "clip has \(sample.clip(stream).frames) frames, shards store \(SkeletonLayout.frames)")
-        }
-        try enqueue(.raw(sample))
+        try append(try EncodedShardSample(sample, deflateLevel: deflateLevel))
     }
 
-    /// Adds one sample compressed beforehand (by `encoder` or any `ShardEncoder`: only the level and
-    /// strategy may differ, which every reader decodes alike).
+    /// Adds one sample compressed beforehand (with this writer's `deflateLevel`).
     public func append(_ sample: EncodedShardSample) throws {
         try checkOpen()
-        let codec = sample.codec
-        guard sample.chunks.count == SkeletonStream.allCases.count, codec.shuffle,
-              codec.elementSize == encoder.codec.elementSize, codec.deflateLevel != nil else {
-            throw InputError(file: sample.name, "not encoded for shards (\(sample.chunks.count) chunks, \(codec))")
+        guard sample.chunks.count == SkeletonStream.allCases.count, !sample.chunks.contains(where: \.isEmpty) else {
+            throw InputError(file: sample.name, "\(sample.chunks.count) encoded chunks (some may be empty), "
+                             + "a shard sample has \(SkeletonStream.allCases.count)")
         }
-        try enqueue(.encoded(sample))
+        pending.append(sample)
+        let room = shardSize - (current?.count ?? 0)
+        if pending.count >= min(blockSize, room) {
+            try guarded { try flushPending() }
+        }
+    }
+
+    private func checkOpen() throws {
+        guard !finished, !failed else {
+            throw InputError(file: directory.path, "append after finish() or after an earlier error")
+        }
     }
 
     /// Writes what is buffered, closes the last shard, renames every shard to its final name and returns
@@ -117,20 +110,6 @@ public final class ShardWriter {
         for (partial, _) in completed { try? FileManager.default.removeItem(at: partial) }
     }
 
-    private func checkOpen() throws {
-        guard !finished, !failed else {
-            throw InputError(file: directory.path, "append after finish() or after an earlier error")
-        }
-    }
-
-    private func enqueue(_ sample: PendingSample) throws {
-        pending.append(sample)
-        let room = shardSize - (current?.count ?? 0)
-        if pending.count >= min(blockSize, room) {
-            try guarded { try flushPending() }
-        }
-    }
-
     /// Runs `body`; on error marks the writer failed (its partial files go away on deinit).
     private func guarded(_ body: () throws -> Void) throws {
         do {
@@ -141,33 +120,10 @@ public final class ShardWriter {
         }
     }
 
-    /// Compresses the raw samples among `pending` on `parallelism` threads, keeping their order.
-    private func encodePending() throws -> [EncodedShardSample] {
-        var results = [Result<EncodedShardSample, Error>?](repeating: nil, count: pending.count)
-        let encoder = self.encoder
-        let items = pending
-        results.withUnsafeMutableBufferPointer { slots in
-            let base = slots.baseAddress!
-            let workers = max(1, min(parallelism, items.count))
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for i in stride(from: worker, to: items.count, by: workers) {
-                    switch items[i] {
-                    case .encoded(let sample): (base + i).pointee = .success(sample)
-                    case .raw(let sample): (base + i).pointee = Result { try encoder.encode(sample) }
-                    }
-                }
-            }
-        }
-        return try results.map { try $0!.get() }
-    }
-
     /// Writes the buffered samples, opening and closing shards as they fill.
     private func flushPending() throws {
-        guard !pending.isEmpty else { return }
-        let encoded = try encodePending()
-        pending.removeAll(keepingCapacity: true)
         var start = 0
-        while start < encoded.count {
+        while start < pending.count {
             if current == nil {
                 do {
                     current = try OpenShard(writer: self, index: completed.count)
@@ -179,11 +135,12 @@ public final class ShardWriter {
                 }
             }
             guard let shard = current else { return }
-            let take = min(encoded.count - start, shardSize - shard.count)
-            try shard.write(encoded[start..<(start + take)])
+            let take = min(pending.count - start, shardSize - shard.count)
+            try shard.write(pending[start..<(start + take)])
             start += take
             if shard.count == shardSize { try closeCurrent() }
         }
+        pending.removeAll(keepingCapacity: true)
     }
 
     /// Completes the open shard (metadata, attributes, close), hashes it and remembers its record.
@@ -215,8 +172,8 @@ private final class OpenShard {
         let file = try HDF5File(creating: partialURL.path, mode: .truncate)
         self.file = file
         let shape = [0] + ShardFormat.sampleShape
-        let options = HDF5DatasetOptions(chunkShape: [1] + ShardFormat.sampleShape,
-                                         deflateLevel: writer.encoder.codec.deflateLevel, shuffle: true, extendable: true)
+        let options = HDF5DatasetOptions(chunkShape: [1] + ShardFormat.sampleShape, deflateLevel: writer.deflateLevel,
+                                         shuffle: true, extendable: true)
         for stream in SkeletonStream.allCases {
             let dataset = try file.createDataset(ShardFormat.Dataset.samples(stream), type: .float32, shape: shape,
                                                  options: options, chunkCache: .disabled)
@@ -224,13 +181,13 @@ private final class OpenShard {
         }
     }
 
-    /// Appends encoded `samples`: per stream one extend and one pass storing the chunks.
+    /// Appends `samples`: one extend and one write of stored chunks per stream.
     func write(_ samples: ArraySlice<EncodedShardSample>) throws {
-        guard let first = samples.first else { return }
-        let start = count
-        for (index, (_, dataset)) in streams.enumerated() {
-            try dataset.extend(rows: start + samples.count)
-            try dataset.writeEncodedRows(samples.map { $0.chunks[index] }, firstRow: start, codec: first.codec)
+        guard !samples.isEmpty else { return }
+        let rows = count..<(count + samples.count)
+        for (k, (_, dataset)) in streams.enumerated() {
+            try dataset.extend(rows: rows.upperBound)
+            try dataset.writeEncodedRows(samples.map { $0.chunks[k] }, startingAt: rows.lowerBound)
         }
         for sample in samples {
             labels.append(Int64(sample.label))

@@ -5,6 +5,9 @@ enum HiCLRSubcommands {
     static let all: [ParsableCommand.Type] = [
         ConvertCommand.self,
         InspectCommand.self,
+        StagesCommand.self,
+        DumpCommand.self,
+        StreamCommand.self,
         BenchCommand.self,
     ]
 }

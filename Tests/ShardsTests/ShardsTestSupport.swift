@@ -64,8 +64,7 @@ let testInfo = ShardSetInfo(dataset: "ntu60", benchmark: "xsub", part: "train", 
 @discardableResult
 func writeShards(_ directory: URL, count: Int, shardSize: Int, blockSize: Int = 2,
                  info: ShardSetInfo = testInfo) throws -> [ShardRecord] {
-    let writer = try ShardWriter(directory: directory, info: info, shardSize: shardSize, blockSize: blockSize,
-                                 parallelism: 2)
+    let writer = try ShardWriter(directory: directory, info: info, shardSize: shardSize, blockSize: blockSize)
     for seed in 0..<count { try writer.append(makeSample(seed)) }
     return try writer.finish()
 }

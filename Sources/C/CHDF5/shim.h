@@ -3,9 +3,9 @@
 /* libhdf5's public API, plus static inline accessors for the values that libhdf5 defines as macros
    (they expand to global variables read after H5open() and do not import into Swift). */
 #include <hdf5.h>
-/* zlib: the deflate filter of HDF5 chunks, applied by the HDF5 module itself for direct chunk I/O
-   (compression outside the libhdf5 lock, in parallel). */
-#include <zlib.h>
+/* libdeflate: a fast whole-buffer implementation of the zlib format that HDF5's deflate filter reads and
+   writes, used by the HDF5 module itself for direct chunk I/O (compression outside the libhdf5 lock). */
+#include <libdeflate.h>
 
 static inline hid_t hiclr_H5P_DEFAULT(void) { return H5P_DEFAULT; }
 static inline hid_t hiclr_H5S_ALL(void) { return H5S_ALL; }
@@ -43,9 +43,4 @@ static inline hid_t hiclr_H5T_STD_I8LE(void) { return H5T_STD_I8LE; }
 static inline unsigned hiclr_H5Z_FLAG_OPTIONAL(void) { return H5Z_FLAG_OPTIONAL; }
 static inline unsigned hiclr_H5Z_FLAG_MANDATORY(void) { return H5Z_FLAG_MANDATORY; }
 static inline unsigned hiclr_H5F_OBJ_ALL(void) { return H5F_OBJ_ALL; }
-/* deflateInit2 is a macro over deflateInit2_ (version + struct size); window 15 bits and memLevel 8 are
-   zlib's defaults, as in HDF5's own deflate filter. */
-static inline int hiclr_deflateInit2(z_streamp stream, int level, int strategy) {
-    return deflateInit2(stream, level, Z_DEFLATED, 15, 8, strategy);
-}
 #endif

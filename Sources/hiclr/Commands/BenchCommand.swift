@@ -4,13 +4,15 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks (release build recommended): convert, shards, augment, stream, engine.",
+        abstract: "Benchmarks (release build recommended): convert, augment, stream, engine.",
         subcommands: BenchSubcommands.all)
 }
 
 enum BenchSubcommands {
     static let all: [ParsableCommand.Type] = [
         BenchConvertCommand.self,
+        BenchAugmentCommand.self,
+        BenchStreamCommand.self,
         BenchShardsCommand.self,
     ]
 }

@@ -71,7 +71,7 @@ struct BenchConvertCommand: ParsableCommand {
         let (tN, rN) = try convert(workers)
         let n = Double(files.count)
         func row(_ name: String, _ t: Double) -> String {
-            String(format: "  %-34@ %8.3f s %9.0f samples/s %8.1f MB/s  %6.2f× read time", name as NSString, t, n / t,
+            String(format: "  %@ %8.3f s %9.0f samples/s %8.1f MB/s  %6.2f× read time", name.padding(toLength: 34, withPad: " ", startingAt: 0) as NSString, t, n / t,
                    Double(bytes) / 1e6 / t, t / tRead)
         }
         print(row("read bytes only (baseline)", tRead))

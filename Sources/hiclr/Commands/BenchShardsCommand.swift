@@ -13,8 +13,8 @@ struct BenchShardsCommand: ParsableCommand {
         abstract: "Measure shard writing and reading (samples/s) against libhdf5's built-in filters.",
         discussion: """
         Makes --samples synthetic 50-frame samples (smooth trajectories, one or two bodies, the three streams), \
-        then times in one run: writing them through libhdf5's deflate filter (baseline), with ShardWriter on \
-        1 and --workers threads; reading every sample of every stream through H5Dread (baseline), and with \
+        then times in one run: writing them through libhdf5's deflate filter (baseline), with ShardWriter \
+        compressing on the calling thread, and compressed beforehand on --workers threads; reading every sample of every stream through H5Dread (baseline), and with \
         ShardPart on 1 and --workers threads. Prints samples/s (wall clock) and CPU µs per sample (all threads), each with its ratio to the baseline.
         """)
 
@@ -53,25 +53,31 @@ struct BenchShardsCommand: ParsableCommand {
 
         let baseline = try Self.seconds { try writeWithLibraryFilters(all, to: root.appendingPathComponent("baseline")) }
         report("write: libhdf5 deflate filter (baseline)", baseline, baseline)
-        var part: ShardPart?
-        for (threads, strategy) in [(1, HDF5DeflateStrategy.standard), (workers, .standard), (1, .rle), (workers, .rle)] {
-            let dir = root.appendingPathComponent("shards-\(threads)-\(strategy)")
-            let time = try Self.seconds {
-                let info = ShardSetInfo(dataset: "ntu60", benchmark: "bench", part: "train", mode: "reference",
-                                        toolVersion: HiCLRVersion.string)
-                let writer = try ShardWriter(directory: dir, info: info, shardSize: shardSize, deflateStrategy: strategy,
-                                             parallelism: threads)
-                for sample in all { try writer.append(sample) }
-                let records = try writer.finish()
-                try Manifest(dataset: "ntu60", mode: "reference", toolVersion: HiCLRVersion.string,
-                             createdBy: "hiclr bench shards", shards: records).write(to: dir)
-            }
-            let bytes = try ShardSet(directory: dir).manifest.shards.reduce(0) { $0 + $1.bytes }
-            report("write: ShardWriter \(strategy), \(threads) thread(s), \(bytes / samples) B/sample", time, baseline)
-            if strategy == .standard {
-                part = try ShardSet(directory: dir).samples(benchmark: "bench", part: "train")
-            }
+        let info = ShardSetInfo(dataset: "ntu60", benchmark: "bench", part: "train", mode: "reference",
+                                toolVersion: HiCLRVersion.string)
+        func finish(_ writer: ShardWriter, _ dir: URL) throws {
+            let records = try writer.finish()
+            try Manifest(dataset: "ntu60", mode: "reference", toolVersion: HiCLRVersion.string,
+                         createdBy: "hiclr bench shards", shards: records).write(to: dir)
         }
+        let serialDir = root.appendingPathComponent("serial")
+        let serial = try Self.seconds {
+            let writer = try ShardWriter(directory: serialDir, info: info, shardSize: shardSize)
+            for sample in all { try writer.append(sample) }
+            try finish(writer, serialDir)
+        }
+        report("write: ShardWriter, compressing on the calling thread", serial, baseline)
+        let parallelDir = root.appendingPathComponent("parallel")
+        let parallel = try Self.seconds {
+            let writer = try ShardWriter(directory: parallelDir, info: info, shardSize: shardSize)
+            for start in stride(from: 0, to: all.count, by: 256) {
+                let block = Array(all[start..<min(all.count, start + 256)])
+                for encoded in try Self.encode(block, threads: workers) { try writer.append(encoded) }
+            }
+            try finish(writer, parallelDir)
+        }
+        report("write: EncodedShardSample on \(workers) threads + ShardWriter", parallel, baseline)
+        let part: ShardPart? = try ShardSet(directory: parallelDir).samples(benchmark: "bench", part: "train")
         guard let part else { return }
 
         let readBaseline = try Self.seconds { try readWithLibraryFilters(part) }
@@ -121,6 +127,20 @@ struct BenchShardsCommand: ParsableCommand {
                 }
             }
         }
+    }
+
+    /// Compresses `samples` on `threads` threads, keeping their order.
+    private static func encode(_ samples: [ShardSample], threads: Int) throws -> [EncodedShardSample] {
+        var results = [Result<EncodedShardSample, Error>?](repeating: nil, count: samples.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                for i in stride(from: worker, to: samples.count, by: threads) {
+                    (base + i).pointee = Result { try EncodedShardSample(samples[i]) }
+                }
+            }
+        }
+        return try results.map { try $0!.get() }
     }
 
     private func read(_ part: ShardPart, threads: Int) throws {

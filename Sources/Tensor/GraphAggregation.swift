@@ -1,0 +1,81 @@
+import BLAS
+
+/// Graph aggregation of the spatial graph convolution: PyTorch's
+/// `einsum('nkctv,kvw->nctw', x, A)` on time-major feature maps.
+///
+/// Input `x` is `[T, K·C, B, V]` with channel `k·C + c` holding subset `k` of channel `c` (the
+/// order the reference's `view(n, K, C, t, v)` gives); `adjacency` is `[K, V, W]`; the result is
+/// `[T, C, B, W]` with `y[t, c, b, w] = Σ_k Σ_v x[t, kC + c, b, v] · A[k, v, w]`.
+public enum GraphAggregation {
+    /// Aggregates `x` over the graph.
+    public static func forward(_ x: Tensor, adjacency a: Tensor) -> Tensor {
+        let g = Geometry(x, a)
+        let y = Tensor(shape: [g.frames, g.channels, g.bodies, g.outJoints])
+        for t in 0..<g.frames {
+            for k in 0..<g.subsets {
+                BLAS.sgemm(x.matrix(offset: g.inputOffset(t, k), rows: g.rows, columns: g.joints), .none,
+                           a.matrix(offset: k * g.joints * g.outJoints, rows: g.joints, columns: g.outJoints), .none,
+                           into: y.mutableMatrix(offset: t * g.rows * g.outJoints, rows: g.rows, columns: g.outJoints),
+                           beta: k == 0 ? 0 : 1)
+            }
+        }
+        return y
+    }
+
+    /// Gradients with respect to `x` and the adjacency for output gradient `dy`.
+    /// The adjacency gradient is *added* into `adjacencyGradient` when one is given.
+    public static func backward(_ dy: Tensor, input x: Tensor, adjacency a: Tensor,
+                                adjacencyGradient: Tensor?, needInputGradient: Bool = true) -> Tensor? {
+        let g = Geometry(x, a)
+        precondition(dy.shape == [g.frames, g.channels, g.bodies, g.outJoints], "aggregation backward: dy \(dy.shape)")
+        let dx = needInputGradient ? Tensor(shape: x.shape) : nil
+        for t in 0..<g.frames {
+            let dyFrame = dy.matrix(offset: t * g.rows * g.outJoints, rows: g.rows, columns: g.outJoints)
+            for k in 0..<g.subsets {
+                let aOffset = k * g.joints * g.outJoints
+                if let dx {
+                    // dX[t, k] = dY[t] · A_kᵀ
+                    BLAS.sgemm(dyFrame, .none,
+                               a.matrix(offset: aOffset, rows: g.joints, columns: g.outJoints), .transposed,
+                               into: dx.mutableMatrix(offset: g.inputOffset(t, k), rows: g.rows, columns: g.joints))
+                }
+                if let adjacencyGradient {
+                    // dA_k += X[t, k]ᵀ · dY[t]
+                    BLAS.sgemm(x.matrix(offset: g.inputOffset(t, k), rows: g.rows, columns: g.joints), .transposed,
+                               dyFrame, .none,
+                               into: adjacencyGradient.mutableMatrix(offset: aOffset, rows: g.joints,
+                                                                     columns: g.outJoints),
+                               beta: 1)
+                }
+            }
+        }
+        return dx
+    }
+
+    /// Multiply–add count of one forward pass.
+    public static func multiplyAdds(inputShape: [Int], adjacencyShape: [Int]) -> Int {
+        inputShape.reduce(1, *) * adjacencyShape[2]
+    }
+
+    private struct Geometry {
+        let frames, subsets, channels, bodies, joints, outJoints: Int
+        /// Rows of one (frame, subset) block: channels × bodies.
+        var rows: Int { channels * bodies }
+
+        init(_ x: Tensor, _ a: Tensor) {
+            precondition(x.rank == 4 && a.rank == 3, "aggregation expects x [T, K·C, B, V] and A [K, V, W]")
+            frames = x.shape[0]
+            subsets = a.shape[0]
+            joints = a.shape[1]
+            outJoints = a.shape[2]
+            precondition(x.shape[1] % subsets == 0 && x.shape[3] == joints,
+                         "aggregation: x \(x.shape) does not match A \(a.shape)")
+            channels = x.shape[1] / subsets
+            bodies = x.shape[2]
+        }
+
+        func inputOffset(_ t: Int, _ k: Int) -> Int {
+            (t * subsets + k) * rows * joints
+        }
+    }
+}

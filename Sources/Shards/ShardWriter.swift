@@ -65,6 +65,10 @@ public final class ShardWriter {
     /// Adds one sample compressed beforehand (with this writer's `deflateLevel`).
     public func append(_ sample: EncodedShardSample) throws {
         try checkOpen()
+        guard sample.chunks.count == SkeletonStream.allCases.count, !sample.chunks.contains(where: \.isEmpty) else {
+            throw InputError(file: sample.name, "\(sample.chunks.count) encoded chunks (some may be empty), "
+                             + "a shard sample has \(SkeletonStream.allCases.count)")
+        }
         pending.append(sample)
         let room = shardSize - (current?.count ?? 0)
         if pending.count >= min(blockSize, room) {

@@ -39,6 +39,28 @@ final class HDF5RowChunkTests: XCTestCase {
         }
     }
 
+    func testPreEncodedChunksAreStoredAndMismatchedOnesRejected() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir.appendingPathComponent("encoded.h5").path
+        let data = values(rows: 2)
+        let file = try HDF5File(creating: path)
+        let dataset = try makeDataset(file, "x", rows: 2)
+        let codec = try XCTUnwrap(try dataset.rowChunkCodec)
+        XCTAssertEqual(codec, HDF5ChunkCodec(elementSize: 4, shuffle: true, deflateLevel: 4))
+        let fast = HDF5ChunkCodec(elementSize: 4, shuffle: true, deflateLevel: 1)  // any level decodes alike
+        let chunks = try (0..<2).map { row in
+            try Array(data[(row * rowElements)..<((row + 1) * rowElements)]).withUnsafeBytes { try fast.encode($0) }
+        }
+        try dataset.writeEncodedRows(chunks, startingAt: 0)
+        XCTAssertEqual(try dataset.read(Float.self), data)
+        XCTAssertThrowsError(try dataset.writeEncodedRows(chunks, startingAt: 1)) { error in
+            XCTAssertTrue((error as? HDF5Error)?.message.contains("outside") ?? false, "\(error)")
+        }
+        let flat = try file.createDataset("flat", type: .float32, shape: [4])
+        XCTAssertNil(try flat.rowChunkCodec)
+        XCTAssertThrowsError(try flat.writeEncodedRows(chunks, startingAt: 0))
+    }
+
     func testFallbackForContiguousDatasetsGivesTheSameValues() throws {
         let dir = try makeTemporaryDirectory(self)
         let file = try HDF5File(creating: dir.appendingPathComponent("plain.h5").path)

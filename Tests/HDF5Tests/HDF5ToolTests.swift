@@ -64,4 +64,33 @@ final class HDF5ToolTests: XCTestCase {
         XCTAssertEqual(status, 0, output)
         XCTAssertTrue(output.contains("ok"), output)
     }
+
+    func testFixedLengthStringsWrittenByH5pyAreRead() throws {
+        guard let python = findPython() else {
+            return XCTFail("python3 not found on PATH: the CI installs python3 with h5py (pip install h5py)")
+        }
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir.appendingPathComponent("fixed.h5").path
+        let script = """
+        import sys
+        try:
+            import h5py, numpy as np
+        except ImportError:
+            print("h5py is not installed: pip install h5py"); sys.exit(3)
+        with h5py.File(sys.argv[1], "w") as f:
+            f.create_dataset("names", data=np.array([b"S001", b"", b"S0020304"], dtype="S8"))
+            f.attrs["fixed"] = np.bytes_(b"C,T,V,M")
+            f.attrs["ints"] = np.array([1, 2, 3], dtype=np.int32)
+            f.attrs["f32"] = np.array([0.5, 2], dtype=np.float32)
+        """
+        let (status, output) = try runProcess(python, ["-c", script, path])
+        XCTAssertNotEqual(status, 3, "h5py is missing: the CI installs it (pip install h5py). \(output)")
+        XCTAssertEqual(status, 0, output)
+        let file = try HDF5File(opening: path)
+        XCTAssertEqual(try file.openDataset("names").readStrings(), ["S001", "", "S0020304"])
+        XCTAssertEqual(try file.openDataset("names").readStrings(rows: 2..<3), ["S0020304"])
+        XCTAssertEqual(try file.stringAttribute("fixed"), "C,T,V,M")
+        XCTAssertEqual(try file.int64ArrayAttribute("ints"), [1, 2, 3])
+        XCTAssertEqual(try file.floatArrayAttribute("f32"), [0.5, 2])
+    }
 }

@@ -35,6 +35,41 @@ final class ShardWriterTests: XCTestCase {
         XCTAssertEqual(seed, 5)
     }
 
+    func testSamplesEncodedOnceGoToTwoWritersAndMixWithRawOnes() throws {
+        let dir = try makeTemporaryDirectory(self)
+        var view = testInfo
+        view.benchmark = "xview"
+        let sub = try ShardWriter(directory: dir, info: testInfo, shardSize: 3, blockSize: 2)
+        let other = try ShardWriter(directory: dir, info: view, shardSize: 3, blockSize: 2)
+        for seed in 0..<5 {
+            let encoded = try EncodedShardSample(makeSample(seed))
+            try sub.append(encoded)
+            if seed == 2 { try other.append(makeSample(seed)) } else { try other.append(encoded) }
+        }
+        let records = try sub.finish() + other.finish()
+        XCTAssertEqual(records.map(\.file), ["xsub_train_00000.h5", "xsub_train_00001.h5",
+                                             "xview_train_00000.h5", "xview_train_00001.h5"])
+        XCTAssertEqual(records[0].sha256 == records[2].sha256, false, "benchmark attribute differs")
+        for benchmark in ["xsub", "xview"] {
+            for (file, seeds) in [("00000", 0..<3), ("00001", 3..<5)] {
+                let reader = try ShardReader(url: dir.appendingPathComponent("\(benchmark)_train_\(file).h5"))
+                for (i, seed) in seeds.enumerated() { XCTAssertEqual(try reader.sample(i), makeSample(seed)) }
+            }
+        }
+        var wrong = try EncodedShardSample(makeSample(0))
+        wrong.chunks.removeLast()
+        let third = try ShardWriter(directory: try makeTemporaryDirectory(self), info: testInfo)
+        XCTAssertThrowsError(try third.append(wrong)) { error in
+            XCTAssertEqual((error as? InputError)?.file, wrong.name)
+        }
+        XCTAssertThrowsError(try EncodedShardSample(ShardSample(name: "short", label: 0, length: 1, bodies: 1,
+                                                                joint: SkeletonClip(frames: 10),
+                                                                bone: SkeletonClip(frames: 10),
+                                                                motion: SkeletonClip(frames: 10)))) { error in
+            XCTAssertEqual((error as? InputError)?.file, "short")
+        }
+    }
+
     func testShardFileCarriesTheFormatAttributesAndChunking() throws {
         let dir = try makeTemporaryDirectory(self)
         let records = try writeShards(dir, count: 2, shardSize: 8)

@@ -13,5 +13,6 @@ enum BenchSubcommands {
         BenchConvertCommand.self,
         BenchAugmentCommand.self,
         BenchStreamCommand.self,
+        BenchShardsCommand.self,
     ]
 }

@@ -34,6 +34,12 @@ public final class KeyQueue {
         self.pointer = pointer
     }
 
+    /// Sets the write pointer (restoring a checkpoint).
+    public func restore(pointer: Int) {
+        precondition(pointer >= 0 && pointer < size, "queue pointer \(pointer) outside 0..<\(size)")
+        self.pointer = pointer
+    }
+
     /// Writes the rows of `batch` (B, D) as columns `pointer ..< pointer + B` (wrapping) and advances.
     public func enqueue(_ batch: Tensor) {
         precondition(batch.rank == 2 && batch.shape[1] == dimension, "enqueue: keys \(batch.shape) for a \(dimension)-d queue")

@@ -8,6 +8,7 @@ enum HiCLRSubcommands {
         StagesCommand.self,
         DumpCommand.self,
         StreamCommand.self,
+        TrainCommand.self,
         BenchCommand.self,
     ]
 }

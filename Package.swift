@@ -67,7 +67,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "TrainTests", dependencies: ["Train"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "SkeletonCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

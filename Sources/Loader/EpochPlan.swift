@@ -22,9 +22,11 @@ public struct EpochPlan: Sendable, Equatable {
     /// Random stream branch reserved for the loader (pipelines use small branch numbers).
     public static let shuffleBranch = 0xFFFF
 
+    /// - Parameter subset: when given, the permutation is over these global indices (`n` of them).
     public init(sampleCount n: Int, seed: UInt64, epoch: Int, shuffle: Bool, rank: Int, world: Int,
-                batchSize: Int, policy: PartitionPolicy) {
+                batchSize: Int, policy: PartitionPolicy, subset: [Int]? = nil) {
         precondition(world >= 1 && rank >= 0 && rank < world && batchSize >= 1 && n >= 0)
+        precondition(subset == nil || subset!.count == n, "subset of \(subset!.count) for \(n) samples")
         var order = Array(0..<n)
         if shuffle && n > 1 {
             var stream = RandomStream(seed: seed, epoch: epoch, sample: 0, branch: Self.shuffleBranch, stage: 0)
@@ -42,7 +44,8 @@ public struct EpochPlan: Sendable, Equatable {
             order = padded
         }
         self.epoch = epoch
-        self.samples = stride(from: rank, to: total, by: world).map { order[$0] }
+        let dealt = stride(from: rank, to: total, by: world).map { order[$0] }
+        self.samples = subset.map { indices in dealt.map { indices[$0] } } ?? dealt
         self.batchSize = batchSize
         self.policy = policy
     }

@@ -12,18 +12,28 @@ public final class StreamingLoader: @unchecked Sendable {
     public let dataset: ShardPart
     public let runner: PipelineRunner
     public let config: LoaderConfig
+    /// The samples this loader deals out (global indices of `dataset`), e.g. a labelled subset; nil = all.
+    public let subset: [Int]?
 
-    public init(dataset: ShardPart, runner: PipelineRunner, config: LoaderConfig) throws {
+    public init(dataset: ShardPart, runner: PipelineRunner, config: LoaderConfig, subset: [Int]? = nil) throws {
         if let problem = config.problem { throw LoaderError.configuration(problem) }
+        if let bad = subset?.first(where: { $0 < 0 || $0 >= dataset.count }) {
+            throw LoaderError.configuration("subset index \(bad) outside 0..<\(dataset.count)")
+        }
         self.dataset = dataset
         self.runner = runner
         self.config = config
+        self.subset = subset
     }
+
+    /// Number of samples dealt out per epoch (before the rank split).
+    public var sampleCount: Int { subset?.count ?? dataset.count }
 
     /// The sample order of `epoch` on this rank.
     public func plan(epoch: Int) -> EpochPlan {
-        EpochPlan(sampleCount: dataset.count, seed: config.seed, epoch: epoch, shuffle: config.shuffle,
-                  rank: config.rank, world: config.world, batchSize: config.batchSize, policy: config.policy)
+        EpochPlan(sampleCount: sampleCount, seed: config.seed, epoch: epoch, shuffle: config.shuffle,
+                  rank: config.rank, world: config.world, batchSize: config.batchSize, policy: config.policy,
+                  subset: subset)
     }
 
     /// Batches of `epoch` from `start` on (exact resume: batch k is the same as in an uninterrupted epoch).

@@ -9,6 +9,7 @@ enum HiCLRSubcommands {
         DumpCommand.self,
         StreamCommand.self,
         TrainCommand.self,
+        EvalCommand.self,
         BenchCommand.self,
     ]
 }

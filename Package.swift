@@ -36,13 +36,15 @@ let package = Package(
         .target(name: "Shards", dependencies: ["SkeletonCore", "HDF5",
                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Convert", dependencies: ["SkeletonCore", "RawData", "Preprocess", "Shards"]),
-        .target(name: "Augment", dependencies: ["SkeletonCore", "Yams"]),
-        .target(name: "Loader", dependencies: ["SkeletonCore", "Shards", "Augment"]),
+        .target(name: "YAMLFiles", dependencies: ["SkeletonCore", "Yams"]),
+        .target(name: "Augment", dependencies: ["SkeletonCore", "YAMLFiles", "Yams"]),
+        .target(name: "Loader", dependencies: ["SkeletonCore", "Shards", "Augment",
+                                               .product(name: "Crypto", package: "swift-crypto")]),
 
         // The trainer.
         .target(name: "Tensor", dependencies: ["BLAS"]),
         .target(name: "Models", dependencies: ["Tensor", "SkeletonCore"]),
-        .target(name: "Train", dependencies: ["Models", "Loader", "HDF5", "Yams"]),
+        .target(name: "Train", dependencies: ["Models", "Loader", "HDF5", "YAMLFiles", "Yams"]),
 
         .executableTarget(name: "hiclr", dependencies: [
             "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Augment", "Loader",
@@ -65,7 +67,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "TrainTests", dependencies: ["Train"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "SkeletonCore"]),
     ],
     swiftLanguageModes: [.v5]
 )

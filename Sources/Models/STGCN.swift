@@ -113,7 +113,10 @@ public final class STGCN {
     ///   - key: draws for dropout and graph augmentation; required when training with dropout.
     ///     Derive it per step and branch so passes are reproducible.
     ///   - recordTape: keep what `backward` needs (set false for no-grad passes such as the key encoder).
-    public func forward(_ input: Tensor, training: Bool, key: RandomKey? = nil, recordTape: Bool = true) -> Output {
+    ///   - graphAugmentation: apply the configured drop/add edges (DAE) in this pass when training (HiCLR
+    ///     applies it to the q branch only: `drop_graph=False` for the others).
+    public func forward(_ input: Tensor, training: Bool, key: RandomKey? = nil, recordTape: Bool = true,
+                        graphAugmentation: Bool = true) -> Output {
         let shape: (batch: Int, channels: Int, frames: Int, joints: Int, bodies: Int)
         do { shape = try validate(inputShape: input.shape) } catch { preconditionFailure("\(error)") }
         let (batch, channels, frames, joints, bodies) = shape
@@ -126,7 +129,7 @@ public final class STGCN {
 
         var caches: [STGCNBlock.Cache] = []
         var adjacencies: [(base: Tensor, effective: Tensor)] = []
-        let augment = training && !configuration.graphAugmentation.isIdentity
+        let augment = training && graphAugmentation && !configuration.graphAugmentation.isIdentity
         for (index, block) in blocks.enumerated() {
             let blockKey = key?.derived(UInt64(index))
             var base = adjacency
@@ -163,8 +166,12 @@ public final class STGCN {
     }
 
     /// Adds every parameter's gradient for one forward pass, given the gradient of its head
-    /// output and/or of its pooled features (either may be nil; both add up).
-    public func backward(_ tape: Tape, outputGradient: Tensor?, featureGradient: Tensor? = nil) {
+    /// output and/or of its pooled features (either may be nil; both add up). Returns the gradient with
+    /// respect to the input `[N, C, T, V, M]` when `needInputGradient` is set (e.g. for a learnable mask token
+    /// written into the input), nil otherwise.
+    @discardableResult
+    public func backward(_ tape: Tape, outputGradient: Tensor?, featureGradient: Tensor? = nil,
+                         needInputGradient: Bool = false) -> Tensor? {
         precondition(tape.blockCaches.count == blocks.count, "backward needs a tape recorded by forward")
         var dFeatures = featureGradient?.copy() ?? Tensor(shape: tape.pooledFeatures.shape)
         if let outputGradient {
@@ -195,12 +202,16 @@ public final class STGCN {
             Elementwise.addInPlace(edgeImportance[index].gradient, Elementwise.multiply(dEffective, base))
             dx = dInput
         }
-        // Back through the layout change and data_bn (its input gradient is not needed).
+        // Back through the layout change and data_bn.
         let (frames, channels, joints) = (tape.frames, configuration.inChannels, adjacency.shape[1])
         let dNormalized = Permute.backward(dx.reshaped([frames, channels, tape.batch, bodies, joints]),
                                            axes: [4, 3, 0, 1, 2])
             .reshaped([tape.batch, bodies * joints * channels, frames])
-        _ = inputNormalization.backward(dNormalized, cache: tape.inputNormalization)
+        let dPermuted = inputNormalization.backward(dNormalized, cache: tape.inputNormalization)
+        guard needInputGradient else { return nil }
+        // Undo [N, C, T, V, M] → [N, M, V, C, T].
+        return Permute.backward(dPermuted.reshaped([tape.batch, bodies, joints, channels, frames]),
+                                axes: [0, 4, 3, 1, 2])
     }
 
     /// Checks an input shape `[N, C, T, V, M]` against the configuration (`forward` requires a

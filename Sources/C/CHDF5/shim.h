@@ -3,6 +3,9 @@
 /* libhdf5's public API, plus static inline accessors for the values that libhdf5 defines as macros
    (they expand to global variables read after H5open() and do not import into Swift). */
 #include <hdf5.h>
+/* libdeflate: a fast whole-buffer implementation of the zlib format that HDF5's deflate filter reads and
+   writes, used by the HDF5 module itself for direct chunk I/O (compression outside the libhdf5 lock). */
+#include <libdeflate.h>
 
 static inline hid_t hiclr_H5P_DEFAULT(void) { return H5P_DEFAULT; }
 static inline hid_t hiclr_H5S_ALL(void) { return H5S_ALL; }
@@ -31,4 +34,13 @@ static inline size_t hiclr_H5T_VARIABLE(void) { return H5T_VARIABLE; }
 static inline hsize_t hiclr_H5S_UNLIMITED(void) { return H5S_UNLIMITED; }
 static inline H5E_auto2_t hiclr_no_auto_print(void) { return (H5E_auto2_t)0; }
 static inline hid_t hiclr_H5E_DEFAULT(void) { return H5E_DEFAULT; }
+static inline hid_t hiclr_H5P_FILE_CREATE(void) { return H5P_FILE_CREATE; }
+static inline hid_t hiclr_H5P_GROUP_CREATE(void) { return H5P_GROUP_CREATE; }
+static inline hid_t hiclr_H5P_DATASET_XFER(void) { return H5P_DATASET_XFER; }
+static inline hid_t hiclr_H5P_ATTRIBUTE_CREATE(void) { return H5P_ATTRIBUTE_CREATE; }
+static inline hid_t hiclr_H5T_NATIVE_INT8(void) { return H5T_NATIVE_INT8; }
+static inline hid_t hiclr_H5T_STD_I8LE(void) { return H5T_STD_I8LE; }
+static inline unsigned hiclr_H5Z_FLAG_OPTIONAL(void) { return H5Z_FLAG_OPTIONAL; }
+static inline unsigned hiclr_H5Z_FLAG_MANDATORY(void) { return H5Z_FLAG_MANDATORY; }
+static inline unsigned hiclr_H5F_OBJ_ALL(void) { return H5F_OBJ_ALL; }
 #endif

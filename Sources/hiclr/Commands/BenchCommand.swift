@@ -1,11 +1,19 @@
 import ArgumentParser
 
-/// `hiclr bench <what>`: performance benchmarks (release builds), each printing ratios against a
-/// baseline measured in the same run.
+/// `hiclr bench`: benchmarks that print ratios against baselines measured in the same run.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Benchmarks that report ratios against a baseline measured in the same run.",
-        subcommands: HiCLRSubcommands.bench
-    )
+        abstract: "Benchmarks (release build recommended): convert, augment, stream, engine.",
+        subcommands: BenchSubcommands.all)
+}
+
+enum BenchSubcommands {
+    static let all: [ParsableCommand.Type] = [
+        BenchConvertCommand.self,
+        BenchAugmentCommand.self,
+        BenchStreamCommand.self,
+        BenchShardsCommand.self,
+        BenchEngineCommand.self,
+    ]
 }

@@ -1,1 +1,0 @@
-// Augment module: placeholder until its issue lands.

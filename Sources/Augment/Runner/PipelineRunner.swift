@@ -1,0 +1,115 @@
+import SkeletonCore
+
+/// Applies a pipeline to samples. A value with no mutable state: any number of threads may call it at once,
+/// and the views of a sample depend only on (seed, epoch, sample id) — stage s of branch b draws from
+/// `RandomStream(seed:epoch:sample:branch: b, stage: s)`, probability first.
+public struct PipelineRunner: Sendable {
+    public let pipeline: Pipeline
+
+    public init(_ pipeline: Pipeline) {
+        self.pipeline = pipeline
+    }
+
+    /// The views of one sample, one per branch, in branch order.
+    ///
+    /// - Parameters:
+    ///   - clip: the sample's joint stream, (3, T, 25, 2), any T.
+    ///   - shardStreams: the sample's stored bone/motion streams, used when the pipeline says
+    ///     `derive: from_shard` (they get the same drawn parameters as the joint view); a stream missing here is
+    ///     left out of the view's `streams`.
+    ///   - partner: maps a two-sample stage's partner number (0 ..< 2³²) to the partner's joint clip; the caller
+    ///     chooses how (e.g. `number % datasetCount`). When it returns nil the stage is recorded as skipped.
+    public func views(for clip: SkeletonClip, sampleID: Int, epoch: Int, seed: UInt64,
+                      shardStreams: [SkeletonStream: SkeletonClip] = [:],
+                      partner: (Int) -> SkeletonClip? = { _ in nil }) -> [AugmentedView] {
+        var views: [AugmentedView] = []
+        views.reserveCapacity(pipeline.branches.count)
+        for b in pipeline.branches.indices {
+            var joint = clip
+            let outcome = joint.withClipBuffer { buffer in
+                augment(branch: b, buffer: buffer, sampleID: sampleID, epoch: epoch, seed: seed, partner: partner)
+            }
+            var streams: [(stream: SkeletonStream, clip: SkeletonClip)] = []
+            for stream in pipeline.streams.names {
+                if stream == .joint {
+                    streams.append((.joint, joint))
+                } else if pipeline.streams.derive == .afterAugmentation {
+                    streams.append((stream, stream.derive(from: joint)))
+                } else if var stored = shardStreams[stream] {
+                    replay(outcome.records, branch: b, on: &stored, stream: stream, partner: partner)
+                    streams.append((stream, stored))
+                }
+            }
+            views.append(AugmentedView(branch: pipeline.branches[b].name, joint: joint, streams: streams,
+                                       mask: outcome.mask, records: outcome.records))
+        }
+        return views
+    }
+
+    /// Augments one branch in place: `output` holds the source clip on entry and the view on return.
+    /// `scratch` must hold as many floats as `output` (frames · 150). The fast path for loaders that write straight
+    /// into batch buffers.
+    public func augment(branch b: Int, frames: Int, output: UnsafeMutableBufferPointer<Float>,
+                        scratch: UnsafeMutableBufferPointer<Float>, sampleID: Int, epoch: Int, seed: UInt64,
+                        partner: (Int) -> SkeletonClip? = { _ in nil }) -> BranchOutcome {
+        let count = frames * ClipBuffer.valuesPerFrame
+        precondition(output.count >= count && scratch.count >= count, "augment: buffers smaller than (3, T, 25, 2)")
+        guard count > 0, let values = output.baseAddress, let spare = scratch.baseAddress else {
+            var empty = SkeletonClip(frames: 0)
+            return empty.withClipBuffer {
+                augment(branch: b, buffer: $0, sampleID: sampleID, epoch: epoch, seed: seed, partner: partner)
+            }
+        }
+        return augment(branch: b, buffer: ClipBuffer(frames: frames, values: values, scratch: spare),
+                       sampleID: sampleID, epoch: epoch, seed: seed, partner: partner)
+    }
+
+    /// Augments one branch in place on `buffer`.
+    public func augment(branch b: Int, buffer: ClipBuffer, sampleID: Int, epoch: Int, seed: UInt64,
+                        partner: (Int) -> SkeletonClip? = { _ in nil }) -> BranchOutcome {
+        let branch = pipeline.branches[b]
+        var records: [StageRecord] = []
+        records.reserveCapacity(branch.stages.count)
+        let hasMask = branch.hasJointMask
+        var mask = [Bool](repeating: false, count: hasMask ? buffer.frames * SkeletonLayout.joints : 0)
+        for (s, stage) in branch.stages.enumerated() {
+            var stream = RandomStream(seed: seed, epoch: epoch, sample: sampleID, branch: b, stage: s)
+            guard stream.nextDouble() < stage.probability else {
+                records.append(StageRecord(stage: stage.name, parameters: nil))
+                continue
+            }
+            var parameters = stage.draw(from: &stream, frames: buffer.frames)
+            if case .skeleAdaIN(let adain) = stage, case .skeleAdaIN(var p) = parameters {
+                guard let other = partner(p.partner) else {
+                    records.append(StageRecord(stage: stage.name, parameters: nil))
+                    continue
+                }
+                adain.attach(partner: other, to: &p)
+                parameters = .skeleAdaIN(p)
+            }
+            stage.apply(parameters, to: buffer)
+            if case .jointMask(let p) = parameters { p.mark(into: &mask, frames: buffer.frames) }
+            records.append(StageRecord(stage: stage.name, parameters: parameters))
+        }
+        return BranchOutcome(records: records, mask: hasMask ? mask : nil)
+    }
+
+    /// Applies recorded parameters of branch `b` again, to another stream of the same sample (`from_shard`).
+    /// A two-sample stage takes its style statistics from the same stream of the partner, derived from the
+    /// partner's joint clip.
+    public func replay(_ records: [StageRecord], branch b: Int, on clip: inout SkeletonClip,
+                       stream: SkeletonStream = .joint, partner: (Int) -> SkeletonClip? = { _ in nil }) {
+        let stages = pipeline.branches[b].stages
+        clip.withClipBuffer { buffer in
+            for (stage, record) in zip(stages, records) {
+                guard var parameters = record.parameters else { continue }
+                if case .skeleAdaIN(let adain) = stage, case .skeleAdaIN(var p) = parameters {
+                    guard let other = partner(p.partner) else { continue }
+                    adain.attach(partner: stream.derive(from: other), to: &p)
+                    parameters = .skeleAdaIN(p)
+                }
+                stage.apply(parameters, to: buffer)
+            }
+        }
+    }
+}

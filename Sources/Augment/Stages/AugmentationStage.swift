@@ -1,0 +1,107 @@
+import SkeletonCore
+
+/// One augmentation stage, split in two halves so that what was drawn can be recorded and replayed:
+/// `draw` takes every random decision from the stage's own stream, `apply` is a pure function of the drawn
+/// parameters and the clip. Stages keep the shape (3, T, 25, 2) and work for any T ≥ 0.
+///
+/// The stage's `probability` is decided by the runner before `draw` (first draw of the stage's stream:
+/// `nextDouble() < probability`); when it does not fire, the stage is recorded as skipped and `draw` is not called.
+public protocol AugmentationStage: Codable, Equatable, Sendable {
+    /// What `draw` decides and `apply` uses; recorded in dumps.
+    associatedtype Parameters: Codable, Equatable, Sendable
+
+    /// The stage's name in pipeline files (`stage: shear`).
+    static var name: String { get }
+    /// One line for `hiclr stages`.
+    static var summary: String { get }
+    /// Settable keys (besides `stage` and `p`), with defaults and one line each, for `hiclr stages`.
+    static var parameterHelp: [StageParameterHelp] { get }
+    /// True when the stage consumes a second sample (its parameters then carry statistics of a partner clip
+    /// that the caller supplies; see `SkeleAdaIN`).
+    static var needsPartner: Bool { get }
+
+    /// Probability that the stage acts at all, in [0, 1].
+    var probability: Double { get }
+
+    /// Draws the stage's parameters for a clip of `frames` frames.
+    func draw(from stream: inout RandomStream, frames: Int) -> Parameters
+
+    /// Applies `parameters` to `clip` in place.
+    func apply(_ parameters: Parameters, to clip: ClipBuffer)
+}
+
+extension AugmentationStage {
+    public static var needsPartner: Bool { false }
+
+    /// `clip` with `parameters` applied (allocates; the runner uses the in-place form).
+    public func apply(_ parameters: Parameters, to clip: SkeletonClip) -> SkeletonClip {
+        var out = clip
+        out.withClipBuffer { apply(parameters, to: $0) }
+        return out
+    }
+}
+
+/// Documentation of one settable stage key.
+public struct StageParameterHelp: Sendable, Equatable {
+    public var key: String
+    public var defaultValue: String
+    public var help: String
+
+    public init(_ key: String, _ defaultValue: String, _ help: String) {
+        self.key = key
+        self.defaultValue = defaultValue
+        self.help = help
+    }
+}
+
+/// Parameters of a stage that draws nothing beyond whether it fires (spatial flip, time flip).
+public struct NoParameters: Codable, Equatable, Sendable {
+    public init() {}
+}
+
+/// A (3, T, 25, 2) float32 clip being augmented in place, plus a scratch area of the same size that stages may
+/// overwrite freely. The memory belongs to the caller (a `SkeletonClip`, or a slot of a batch buffer).
+public struct ClipBuffer {
+    /// Values per frame: 3 channels × 25 joints × 2 bodies.
+    public static let valuesPerFrame = SkeletonLayout.channels * SkeletonLayout.joints * SkeletonLayout.bodies
+    /// Values per (channel, frame): 25 joints × 2 bodies.
+    public static let frameStride = SkeletonLayout.joints * SkeletonLayout.bodies
+
+    public let frames: Int
+    public let values: UnsafeMutablePointer<Float>
+    public let scratch: UnsafeMutablePointer<Float>
+
+    /// `values` and `scratch` must each hold `frames * 150` floats and must not overlap.
+    public init(frames: Int, values: UnsafeMutablePointer<Float>, scratch: UnsafeMutablePointer<Float>) {
+        self.frames = frames
+        self.values = values
+        self.scratch = scratch
+    }
+
+    /// Number of floats in `values`.
+    public var count: Int { frames * Self.valuesPerFrame }
+    /// Floats between channels.
+    public var channelStride: Int { frames * Self.frameStride }
+
+    /// Copies `values` into `scratch` (for stages that read the input while writing the output).
+    @inline(__always)
+    func copyToScratch() {
+        scratch.update(from: values, count: count)
+    }
+}
+
+extension SkeletonClip {
+    /// Runs `body` on a `ClipBuffer` over this clip's values with a temporary scratch area.
+    public mutating func withClipBuffer<R>(_ body: (ClipBuffer) throws -> R) rethrows -> R {
+        let frames = self.frames
+        let count = values.count
+        return try withUnsafeTemporaryAllocation(of: Float.self, capacity: max(count, 1)) { scratch in
+            try values.withUnsafeMutableBufferPointer { v in
+                // An empty clip has no storage; its buffer is never read, so the scratch address stands in.
+                let s = scratch.baseAddress!
+                let base = v.baseAddress ?? s
+                return try body(ClipBuffer(frames: frames, values: base, scratch: s))
+            }
+        }
+    }
+}

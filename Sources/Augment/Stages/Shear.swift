@@ -1,0 +1,74 @@
+import YAMLFiles
+/// Shear (BA, paper set T0): one 3×3 matrix R with unit diagonal and off-diagonal entries ~ U(−r, r), applied to
+/// every point of the view as p · Rᵀ. R = [[1, s1₀, s2₀], [s1₁, 1, s2₁], [s1₂, s2₂, 1]].
+public struct Shear: AugmentationStage {
+    public static let name = "shear"
+    public static let summary = "shear every point by one random matrix with off-diagonal entries ~ U(-r, r)"
+    public static let parameterHelp = [
+        StageParameterHelp("p", "1", "probability the stage acts"),
+        StageParameterHelp("r", "0.5", "shear amplitude; r = 0 is the identity"),
+    ]
+
+    public var probability: Double
+    public var amplitude: Double
+
+    public init(probability: Double = 1, amplitude: Double = 0.5) {
+        self.probability = probability
+        self.amplitude = amplitude
+    }
+
+    /// The drawn shear factors.
+    public struct Parameters: Codable, Equatable, Sendable {
+        /// s1 = (R[0][1], R[1][0], R[2][0]).
+        public var s1: SIMD3<Double>
+        /// s2 = (R[0][2], R[1][2], R[2][1]).
+        public var s2: SIMD3<Double>
+
+        public init(s1: SIMD3<Double>, s2: SIMD3<Double>) {
+            self.s1 = s1
+            self.s2 = s2
+        }
+    }
+
+    /// Draw order: s1₀, s1₁, s1₂, s2₀, s2₁, s2₂.
+    public func draw(from stream: inout RandomStream, frames: Int) -> Parameters {
+        var s1 = SIMD3<Double>(), s2 = SIMD3<Double>()
+        for i in 0..<3 { s1[i] = stream.nextDouble(from: -amplitude, to: amplitude) }
+        for i in 0..<3 { s2[i] = stream.nextDouble(from: -amplitude, to: amplitude) }
+        return Parameters(s1: s1, s2: s2)
+    }
+
+    public func apply(_ p: Parameters, to clip: ClipBuffer) {
+        let m = LinearMap(rows: (SIMD3(1, p.s1[0], p.s2[0]),
+                                 SIMD3(p.s1[1], 1, p.s2[1]),
+                                 SIMD3(p.s1[2], p.s2[2], 1)))
+        m.apply(to: clip)
+    }
+
+    public init(from decoder: Decoder) throws {
+        let f = try StrictFields(decoder, allowed: ["stage", "p", "r"])
+        self.init(probability: try f.probability(default: 1), amplitude: try f.double("r", default: 0.5, in: 0...10))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var w = try StageFieldWriter(encoder, stage: Self.name, probability: probability)
+        try w.encode(amplitude, "r")
+    }
+}
+
+/// A 3×3 matrix applied to every point: p' = M p (that is, p · Mᵀ for a row vector p), in Float.
+struct LinearMap {
+    var rows: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)
+
+    func apply(to clip: ClipBuffer) {
+        let n = clip.channelStride
+        let x = clip.values, y = clip.values + n, z = clip.values + 2 * n
+        let a = SIMD3<Float>(rows.0), b = SIMD3<Float>(rows.1), c = SIMD3<Float>(rows.2)
+        for i in 0..<n {
+            let px = x[i], py = y[i], pz = z[i]
+            x[i] = a.x * px + a.y * py + a.z * pz
+            y[i] = b.x * px + b.y * py + b.z * pz
+            z[i] = c.x * px + c.y * py + c.z * pz
+        }
+    }
+}

@@ -1,0 +1,73 @@
+import YAMLFiles
+/// Temporal crop (BA, paper set T0): pad = T // paddingRatio frames are reflected at each end (the first `pad`
+/// frames reversed before the clip, the last `pad` frames reversed after it, edge frames included), then T
+/// consecutive frames are taken starting at a uniform integer in [0, 2·pad].
+public struct TemporalCrop: AugmentationStage {
+    public static let name = "temporal_crop"
+    public static let summary = "reflect-pad T // padding_ratio frames at both ends, then crop T frames at a random start"
+    public static let parameterHelp = [
+        StageParameterHelp("p", "1", "probability the stage acts"),
+        StageParameterHelp("padding_ratio", "6", "pad = T // padding_ratio frames at each end"),
+    ]
+
+    public var probability: Double
+    public var paddingRatio: Int
+
+    public init(probability: Double = 1, paddingRatio: Int = 6) {
+        self.probability = probability
+        self.paddingRatio = paddingRatio
+    }
+
+    public struct Parameters: Codable, Equatable, Sendable {
+        /// Frames reflected at each end.
+        public var padding: Int
+        /// First frame of the crop in the padded clip, in [0, 2·padding].
+        public var start: Int
+
+        public init(padding: Int, start: Int) {
+            self.padding = padding
+            self.start = start
+        }
+    }
+
+    public func draw(from stream: inout RandomStream, frames: Int) -> Parameters {
+        let pad = frames / max(paddingRatio, 1)
+        return Parameters(padding: pad, start: stream.nextInt(in: 0...(2 * pad)))
+    }
+
+    /// Frame of the original clip shown at output frame `t`.
+    @inline(__always)
+    static func sourceFrame(_ t: Int, frames: Int, padding: Int, start: Int) -> Int {
+        let i = start + t
+        if i < padding { return padding - 1 - i }
+        if i < padding + frames { return i - padding }
+        return frames - 1 - (i - padding - frames)
+    }
+
+    public func apply(_ p: Parameters, to clip: ClipBuffer) {
+        let frames = clip.frames
+        let pad = min(max(p.padding, 0), frames)
+        let start = min(max(p.start, 0), 2 * pad)
+        guard start != pad else { return } // the identity crop
+        clip.copyToScratch()
+        let stride = ClipBuffer.frameStride
+        for c in 0..<3 {
+            let base = c * clip.channelStride
+            for t in 0..<frames {
+                let s = Self.sourceFrame(t, frames: frames, padding: pad, start: start)
+                (clip.values + base + t * stride).update(from: clip.scratch + base + s * stride, count: stride)
+            }
+        }
+    }
+
+    public init(from decoder: Decoder) throws {
+        let f = try StrictFields(decoder, allowed: ["stage", "p", "padding_ratio"])
+        self.init(probability: try f.probability(default: 1),
+                  paddingRatio: try f.int("padding_ratio", default: 6, in: 1...10_000))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var w = try StageFieldWriter(encoder, stage: Self.name, probability: probability)
+        try w.encode(paddingRatio, "padding_ratio")
+    }
+}

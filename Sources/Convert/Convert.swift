@@ -1,1 +1,0 @@
-// Convert module: placeholder until its issue lands.

@@ -1,0 +1,162 @@
+import Dispatch
+import Foundation
+import Preprocess
+import RawData
+import Shards
+import SkeletonCore
+
+/// Progress of a running conversion, reported after every block of files.
+public struct ConvertProgress: Sendable {
+    public var filesDone: Int
+    public var filesTotal: Int
+    public var samplesWritten: Int
+}
+
+/// Why a conversion stopped.
+public enum ConvertError: Error, CustomStringConvertible {
+    case outputNotEmpty(String)
+    case strict(String)
+    case nothingWritten(ConvertReport)
+
+    public var description: String {
+        switch self {
+        case .outputNotEmpty(let path):
+            return "\(path): already holds a conversion (manifest.json or .h5 files); pass --overwrite to replace it"
+        case .strict(let line): return "stopped by --strict: \(line)"
+        case .nothingWritten(let report):
+            return "no sample was written (\(report.rejected.count) rejected, \(report.skippedMissing) skipped as missing)"
+        }
+    }
+}
+
+/// Raw dataset folder → preprocessed samples → HDF5 shards + manifest.json.
+///
+/// Files are read and preprocessed by `workers` threads in blocks; each block's results are appended to the
+/// shard writers in file-name order, so the shards are byte-identical whatever the worker count. Shards are
+/// written under temporary names and renamed when complete; the manifest is written last. If the conversion
+/// fails, the files it wrote are removed.
+public final class Converter {
+    public let options: ConvertOptions
+    /// Files processed per block (bounds memory: one block of samples is in flight).
+    public var blockSize = 256
+
+    public init(options: ConvertOptions) {
+        self.options = options
+    }
+
+    /// Runs the conversion, calling `progress` after each block.
+    public func run(progress: (ConvertProgress) -> Void = { _ in }) throws -> ConvertReport {
+        let start = DispatchTime.now()
+        try prepareOutput()
+        let missing = try options.missing.map(MissingList.read) ?? []
+        let scan = try RawDatasetScan.scan(dataset: options.dataset, raw: options.raw, missing: missing,
+                                           splits: options.splits)
+        var report = ConvertReport()
+        report.skippedMissing = scan.skippedMissing.count
+        for problem in scan.rejected {
+            if options.strict { throw ConvertError.strict(problem.description) }
+            report.reject(problem.description, code: "bad_file")
+        }
+
+        let benchmarks = options.effectiveBenchmarks
+        var writers: [String: ShardWriter] = [:]
+        var writerOrder: [String] = []
+        func writer(_ b: Benchmark, _ p: Part) throws -> ShardWriter {
+            let key = "\(b.rawValue)/\(p.rawValue)"
+            if let w = writers[key] { return w }
+            let info = ShardSetInfo(dataset: options.dataset.rawValue, benchmark: b.rawValue, part: p.rawValue,
+                                    mode: options.mode.rawValue, options: options.recorded,
+                                    toolVersion: ConvertVersion.tool)
+            let w = try ShardWriter(directory: options.out, info: info, shardSize: options.shardSize)
+            writers[key] = w
+            writerOrder.append(key)
+            return w
+        }
+
+        var records: [ShardRecord] = []
+        do {
+            let processor = ItemProcessor(dataset: options.dataset, mode: options.mode)
+            let items = scan.items
+            var done = 0
+            var written = 0
+            progress(ConvertProgress(filesDone: 0, filesTotal: items.count, samplesWritten: 0))
+            while done < items.count {
+                let block = Array(items[done..<min(items.count, done + blockSize)])
+                let outputs = Self.parallelMap(block, workers: options.workers, processor.process)
+                for output in outputs {
+                    report.filesRead += 1
+                    report.bytesRead += output.bytesRead
+                    for (line, code) in output.rejections {
+                        if options.strict { throw ConvertError.strict(line) }
+                        report.reject(line, code: code)
+                    }
+                    for sample in output.samples {
+                        report.samples += 1
+                        for (k, v) in sample.decisions { report.decisions[k, default: 0] += v }
+                        for b in benchmarks {
+                            guard let part = sample.parts[b] else { continue }
+                            try writer(b, part).append(sample.encoded)
+                            report.written["\(b.rawValue)/\(part.rawValue)", default: 0] += 1
+                        }
+                        written += 1
+                    }
+                }
+                done += block.count
+                progress(ConvertProgress(filesDone: done, filesTotal: items.count, samplesWritten: written))
+            }
+            guard !writers.isEmpty else {
+                throw ConvertError.nothingWritten(report)
+            }
+            for key in writerOrder.sorted() { records += try writers[key]!.finish() }
+        } catch {
+            writers.removeAll()          // writers never finished leave no final-named file behind
+            for r in records { try? FileManager.default.removeItem(at: options.out.appendingPathComponent(r.file)) }
+            throw error
+        }
+        report.bytesWritten = records.reduce(0) { $0 + $1.bytes }
+        report.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        var manifest = Manifest(dataset: options.dataset.rawValue, mode: options.mode.rawValue,
+                                toolVersion: ConvertVersion.tool, createdBy: "hiclr convert",
+                                options: options.recorded, shards: records)
+        manifest.report = report.counters
+        try manifest.write(to: options.out)
+        return report
+    }
+
+    /// Creates `out`, refusing to mix with an earlier conversion unless `overwrite` is set.
+    func prepareOutput() throws {
+        let fm = FileManager.default
+        try fm.createDirectory(at: options.out, withIntermediateDirectories: true)
+        let existing = try fm.contentsOfDirectory(atPath: options.out.path)
+            .filter { $0 == "manifest.json" || $0.hasSuffix(".h5") }
+        guard !existing.isEmpty else { return }
+        guard options.overwrite else { throw ConvertError.outputNotEmpty(options.out.path) }
+        for name in existing { try fm.removeItem(at: options.out.appendingPathComponent(name)) }
+    }
+
+    /// `transform` over `items` on `workers` threads; results in input order.
+    static func parallelMap<T, R>(_ items: [T], workers: Int, _ transform: (T) -> R) -> [R] {
+        if workers <= 1 || items.count <= 1 { return items.map(transform) }
+        var results = [R?](repeating: nil, count: items.count)
+        let lock = NSLock()
+        var next = 0
+        results.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: min(workers, items.count)) { _ in
+                while true {
+                    lock.lock()
+                    let i = next
+                    next += 1
+                    lock.unlock()
+                    if i >= items.count { return }
+                    (base + i).pointee = transform(items[i])
+                }
+            }
+        }
+        return results.map { $0! }
+    }
+}
+
+public enum ConvertVersion {
+    public static let tool = "hiclr-swift 0.1.0"
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Preprocess
+import RawData
+import Shards
+import SkeletonCore
+
+/// What one raw file turns into: samples ready for shards, and rejections with reasons.
+struct ItemOutput: Sendable {
+    struct Sample: Sendable {
+        var parts: [Benchmark: Part]
+        /// Clean-mode decisions for the report.
+        var decisions: [String: Int]
+        /// The sample compressed as the shards store it (done here, on the worker thread, once for every
+        /// benchmark part the sample goes to).
+        var encoded: EncodedShardSample
+    }
+    var samples: [Sample] = []
+    /// `(one-line message naming the file, reason code)`
+    var rejections: [(String, String)] = []
+    var bytesRead = 0
+}
+
+/// Reads and preprocesses one work item. Pure: safe to call from many threads at once.
+struct ItemProcessor: Sendable {
+    let dataset: DatasetKind
+    let preprocessor: Preprocessor
+
+    init(dataset: DatasetKind, mode: PreprocessMode) {
+        self.dataset = dataset
+        self.preprocessor = Preprocessor(mode: mode, trim: dataset.isNTU ? .first : .centred)
+    }
+
+    func process(_ item: RawWorkItem) -> ItemOutput {
+        var out = ItemOutput()
+        switch item.source {
+        case .ntu(let url, let name):
+            out.bytesRead = fileSize(url)
+            do {
+                let seq = try NTUSkeletonReader.read(url)
+                let data = try preprocessor.process(seq)
+                out.samples.append(try sample(name.description, name.label, item.parts, data))
+            } catch let e as InputError {
+                out.rejections.append((e.description, "bad_file"))
+            } catch let e as PreprocessError {
+                out.rejections.append(("\(url.path): \(e.reason)", e.code))
+            } catch {
+                out.rejections.append(("\(url.path): \(error)", "error"))
+            }
+        case .pku(let skeletonURL, let labelURL, let video):
+            out.bytesRead = fileSize(skeletonURL) + fileSize(labelURL)
+            let seq: RawSequence
+            let instances: [PKUReader.Instance]
+            do {
+                seq = try PKUReader.readSkeleton(skeletonURL)
+                instances = try PKUReader.readLabels(labelURL, classCount: dataset.classCount)
+            } catch let e as InputError {
+                out.rejections.append((e.description, "bad_file"))
+                return out
+            } catch {
+                out.rejections.append(("\(skeletonURL.path): \(error)", "error"))
+                return out
+            }
+            for instance in instances {
+                let place = "\(labelURL.path):\(instance.line)"
+                guard instance.end <= seq.frameCount else {
+                    out.rejections.append(("\(place): frames \(instance.start)...\(instance.end) exceed the \(seq.frameCount) frames of \(skeletonURL.lastPathComponent)", "label_out_of_range"))
+                    continue
+                }
+                do {
+                    let data = try preprocessor.process(seq.slice(frames: (instance.start - 1)..<instance.end))
+                    let name = video + "_" + String(format: "%03d", instance.line)
+                    out.samples.append(try sample(name, instance.label, item.parts, data))
+                } catch let e as PreprocessError {
+                    out.rejections.append(("\(place): \(e.reason)", e.code))
+                } catch {
+                    out.rejections.append(("\(place): \(error)", "error"))
+                }
+            }
+        }
+        return out
+    }
+
+    private func sample(_ name: String, _ label: Int, _ parts: [Benchmark: Part],
+                        _ data: PreprocessedSample) throws -> ItemOutput.Sample {
+        let stored = ShardSample(name: name, label: label, length: data.length, bodies: data.bodies,
+                                 joint: data.joint, bone: data.bone, motion: data.motion)
+        return .init(parts: parts, decisions: data.decisions, encoded: try EncodedShardSample(stored))
+    }
+
+    private func fileSize(_ url: URL) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
+    }
+}

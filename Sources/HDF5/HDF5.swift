@@ -1,2 +1,0 @@
-import CHDF5
-// HDF5 module: wrapper being written.

@@ -1,0 +1,102 @@
+import Augment
+import Foundation
+import Shards
+import SkeletonCore
+
+/// Builds one batch: reads each sample's joint stream (one chunk read), runs every pipeline branch on it and
+/// writes the views straight into the batch's contiguous buffers. Each worker thread owns one builder (its
+/// scratch space); everything else it touches is read-only.
+final class BatchBuilder {
+    let dataset: ShardPart
+    let runner: PipelineRunner
+    let seed: UInt64
+    let frames = SkeletonLayout.frames
+    let valuesPerSample = SkeletonLayout.frames * ClipBuffer.valuesPerFrame
+    private let source: UnsafeMutableBufferPointer<Float>
+    private let scratch: UnsafeMutableBufferPointer<Float>
+    private let view: UnsafeMutableBufferPointer<Float>
+
+    init(dataset: ShardPart, runner: PipelineRunner, seed: UInt64) {
+        self.dataset = dataset
+        self.runner = runner
+        self.seed = seed
+        source = .allocate(capacity: valuesPerSample)
+        scratch = .allocate(capacity: valuesPerSample)
+        view = .allocate(capacity: valuesPerSample)
+    }
+
+    deinit {
+        source.deallocate()
+        scratch.deallocate()
+        view.deallocate()
+    }
+
+    /// Partner lookup for two-sample stages: partner number → joint clip of sample `number % N`.
+    func partner(_ number: Int) -> SkeletonClip? {
+        guard dataset.count > 0 else { return nil }
+        return try? dataset.read(.joint, sample: number % dataset.count)
+    }
+
+    func build(epoch: Int, index: Int, samples: ArraySlice<Int>) throws -> Batch {
+        let pipeline = runner.pipeline
+        let streams = pipeline.streams.names
+        let n = valuesPerSample
+        let b = samples.count
+        let maskSize = frames * SkeletonLayout.joints
+        var views: [ViewBatch] = pipeline.branches.map { branch in
+            ViewBatch(branch: branch.name, frames: frames, streams: streams,
+                      data: streams.map { _ in [Float](repeating: 0, count: b * n) },
+                      mask: branch.hasJointMask ? [Bool](repeating: false, count: b * maskSize) : nil,
+                      records: [])
+        }
+        let fromShard = pipeline.streams.derive != .afterAugmentation
+        for (i, id) in samples.enumerated() {
+            if fromShard {
+                try addFromShard(id, at: i, into: &views, epoch: epoch)
+                continue
+            }
+            try dataset.read(.joint, sample: id, into: source)
+            for v in views.indices {
+                _ = view.update(fromContentsOf: source)
+                let outcome = runner.augment(branch: v, frames: frames, output: view, scratch: scratch, sampleID: id,
+                                             epoch: epoch, seed: seed, partner: partner)
+                let augmented = UnsafeBufferPointer(view)
+                for (k, stream) in streams.enumerated() {
+                    views[v].data[k].withUnsafeMutableBufferPointer { all in
+                        stream.derive(from: augmented, frames: frames,
+                                      into: UnsafeMutableBufferPointer(rebasing: all[(i * n)..<((i + 1) * n)]))
+                    }
+                }
+                if let mask = outcome.mask {
+                    views[v].mask!.replaceSubrange((i * maskSize)..<((i + 1) * maskSize), with: mask)
+                }
+                views[v].records.append(outcome.records)
+            }
+        }
+        return Batch(epoch: epoch, index: index, sampleIDs: Array(samples),
+                     labels: samples.map { dataset.labels[$0] }, views: views)
+    }
+
+    /// The slow path for pipelines whose bone/motion streams come from the shard (`derive: from_shard`): the
+    /// stored streams get the same drawn parameters as the joint view.
+    private func addFromShard(_ id: Int, at i: Int, into views: inout [ViewBatch], epoch: Int) throws {
+        let joint = try dataset.read(.joint, sample: id)
+        var stored: [SkeletonStream: SkeletonClip] = [:]
+        for stream in runner.pipeline.streams.names where stream != .joint {
+            stored[stream] = try dataset.read(stream, sample: id)
+        }
+        let produced = runner.views(for: joint, sampleID: id, epoch: epoch, seed: seed, shardStreams: stored,
+                                    partner: partner)
+        let n = valuesPerSample, maskSize = frames * SkeletonLayout.joints
+        for (v, view) in produced.enumerated() {
+            for (k, stream) in views[v].streams.enumerated() {
+                guard let clip = view.clip(stream) else { continue }
+                views[v].data[k].replaceSubrange((i * n)..<((i + 1) * n), with: clip.values)
+            }
+            if let mask = view.mask {
+                views[v].mask!.replaceSubrange((i * maskSize)..<((i + 1) * maskSize), with: mask)
+            }
+            views[v].records.append(view.records)
+        }
+    }
+}

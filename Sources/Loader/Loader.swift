@@ -1,1 +1,0 @@
-// Loader module: placeholder until its issue lands.

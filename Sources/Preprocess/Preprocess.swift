@@ -1,1 +1,0 @@
-// Preprocess module: placeholder until its issue lands.

@@ -1,0 +1,35 @@
+import Foundation
+import SkeletonCore
+
+/// Per-frame rotation about the y axis that turns the shoulder line of each body parallel to x
+/// (preprocessing.md step 6). Acts in place on positions; an all-zero body stays all zero.
+public enum ViewAlignment {
+    /// Rotates every frame of every body: v = right shoulder − left shoulder with v.y = 0,
+    /// θ_t = degrees(arccos(v.x / (‖v‖ + 1e−4))), negated for all frames when Σ_t v.z ≥ 0;
+    /// p' = R(θ_t)·p with R = [[cos, 0, −sin], [0, 1, 0], [sin, 0, cos]].
+    public static func alignY(_ clip: inout SkeletonClip) {
+        let T = clip.frames
+        let left = SkeletonLayout.leftShoulder, right = SkeletonLayout.rightShoulder
+        for m in 0..<SkeletonClip.bodies {
+            var angles = [Double](repeating: 0, count: T)
+            var sumZ = 0.0
+            for t in 0..<T {
+                let vx = Double(clip[0, t, right, m]) - Double(clip[0, t, left, m])
+                let vz = Double(clip[2, t, right, m]) - Double(clip[2, t, left, m])
+                let norm = (vx * vx + vz * vz).squareRoot()
+                angles[t] = acos(vx / (norm + 1e-4)) * 180 / Double.pi
+                sumZ += vz
+            }
+            let sign = sumZ >= 0 ? -1.0 : 1.0
+            for t in 0..<T {
+                let theta = sign * angles[t] * Double.pi / 180
+                let c = cos(theta), s = sin(theta)
+                for v in 0..<SkeletonClip.joints {
+                    let x = Double(clip[0, t, v, m]), z = Double(clip[2, t, v, m])
+                    clip[0, t, v, m] = Float(c * x - s * z)
+                    clip[2, t, v, m] = Float(s * x + c * z)
+                }
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// RawData module: placeholder until its issue lands.

@@ -1,0 +1,132 @@
+import Foundation
+import SkeletonCore
+
+/// One unit of conversion work: one raw file (NTU: one sample; PKU-MMD: one video, one sample per label line).
+public struct RawWorkItem: Sendable {
+    public enum Source: Sendable {
+        case ntu(URL, NTUSampleName)
+        case pku(skeleton: URL, labels: URL, video: String)
+    }
+    public var source: Source
+    /// The part of this item under each benchmark it belongs to.
+    public var parts: [Benchmark: Part]
+
+    /// Name used for ordering and reports (sample name or video id).
+    public var name: String {
+        switch source {
+        case .ntu(_, let n): return n.description
+        case .pku(_, _, let video): return video
+        }
+    }
+}
+
+/// The result of listing a raw dataset folder: work items in name order, plus what was left out and why.
+public struct RawDatasetScan: Sendable {
+    public var items: [RawWorkItem] = []
+    /// Sample names skipped because the missing-skeleton list names them.
+    public var skippedMissing: [String] = []
+    /// Files left out, each with a one-line reason naming the file.
+    public var rejected: [InputError] = []
+
+    /// Lists `raw` for `dataset`. `missing` names NTU samples to skip; `splits` is the PKU-MMD split folder
+    /// (default: a sub-folder of `raw` whose name contains "split").
+    public static func scan(dataset: DatasetKind, raw: URL, missing: Set<String> = [],
+                            splits: URL? = nil) throws -> RawDatasetScan {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: raw.path, isDirectory: &isDir), isDir.boolValue else {
+            throw InputError(file: raw.path, "raw dataset folder does not exist or is not a folder")
+        }
+        return dataset.isNTU ? try scanNTU(dataset, raw, missing) : try scanPKU(dataset, raw, splits)
+    }
+
+    /// Regular files under `dir` (recursively) whose extension is one of `extensions`, sorted by path.
+    static func files(under dir: URL, extensions: Set<String>) throws -> [URL] {
+        guard let walker = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey],
+                                                          options: [.skipsHiddenFiles]) else {
+            throw InputError(file: dir.path, "cannot list folder")
+        }
+        var out: [URL] = []
+        for case let url as URL in walker where extensions.contains(url.pathExtension.lowercased()) {
+            out.append(url)
+        }
+        if FileManager.default.isReadableFile(atPath: dir.path) == false {
+            throw InputError(file: dir.path, "folder is not readable")
+        }
+        return out.sorted { $0.path < $1.path }
+    }
+
+    static func scanNTU(_ dataset: DatasetKind, _ raw: URL, _ missing: Set<String>) throws -> RawDatasetScan {
+        var scan = RawDatasetScan()
+        var seen = Set<String>()
+        for url in try files(under: raw, extensions: ["skeleton"]) {
+            let name: NTUSampleName
+            do { name = try NTUSampleName(parsing: url.lastPathComponent) } catch let e as InputError {
+                scan.rejected.append(InputError(file: url.path, e.message))
+                continue
+            }
+            guard NTUSplits.belongs(name, to: dataset) else { continue }
+            let key = name.description
+            if missing.contains(key) { scan.skippedMissing.append(key); continue }
+            guard seen.insert(key).inserted else {
+                scan.rejected.append(InputError(file: url.path, "duplicate sample \(key) (another file has the same name)"))
+                continue
+            }
+            var parts: [Benchmark: Part] = [:]
+            for b in dataset.benchmarks { parts[b] = NTUSplits.part(of: name, benchmark: b, dataset: dataset) }
+            scan.items.append(RawWorkItem(source: .ntu(url, name), parts: parts))
+        }
+        scan.items.sort { $0.name < $1.name }
+        if scan.items.isEmpty && scan.rejected.isEmpty {
+            throw InputError(file: raw.path, "no \(dataset.rawValue) .skeleton files found")
+        }
+        return scan
+    }
+
+    static func subfolder(of dir: URL, containing word: String) -> URL? {
+        let children = (try? FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)) ?? []
+        return children.sorted { $0.path < $1.path }.first { url in
+            var isDir: ObjCBool = false
+            return url.lastPathComponent.lowercased().contains(word)
+                && FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir) && isDir.boolValue
+        }
+    }
+
+    static func scanPKU(_ dataset: DatasetKind, _ raw: URL, _ splitsDir: URL?) throws -> RawDatasetScan {
+        guard let skeletonDir = subfolder(of: raw, containing: "skel") else {
+            throw InputError(file: raw.path, "no skeleton folder (a sub-folder whose name contains \"skeleton\")")
+        }
+        guard let labelDir = subfolder(of: raw, containing: "label") else {
+            throw InputError(file: raw.path, "no label folder (a sub-folder whose name contains \"label\")")
+        }
+        guard let splitDir = splitsDir ?? subfolder(of: raw, containing: "split") else {
+            throw InputError(file: raw.path, "no split folder: pass --splits DIR holding cross-subject.txt and cross-view.txt")
+        }
+        let splits: [(Benchmark, PKUSplit)] = [
+            (.xsub, try PKUSplit.read(splitDir.appendingPathComponent("cross-subject.txt"))),
+            (.xview, try PKUSplit.read(splitDir.appendingPathComponent("cross-view.txt"))),
+        ]
+        var labelFiles: [String: URL] = [:]
+        for url in try files(under: labelDir, extensions: ["txt", "label"]) {
+            labelFiles[url.deletingPathExtension().lastPathComponent] = url
+        }
+        var scan = RawDatasetScan()
+        for url in try files(under: skeletonDir, extensions: ["txt", "skeleton"]) {
+            let video = url.deletingPathExtension().lastPathComponent
+            guard let labels = labelFiles[video] else {
+                scan.rejected.append(InputError(file: url.path, "no label file \(video).txt or \(video).label in \(labelDir.path)"))
+                continue
+            }
+            var parts: [Benchmark: Part] = [:]
+            for (b, split) in splits { parts[b] = split.part(of: video) }
+            if parts.isEmpty {
+                scan.rejected.append(InputError(file: url.path, "video \(video) is in no split file"))
+                continue
+            }
+            scan.items.append(RawWorkItem(source: .pku(skeleton: url, labels: labels, video: video), parts: parts))
+        }
+        if scan.items.isEmpty && scan.rejected.isEmpty {
+            throw InputError(file: skeletonDir.path, "no PKU-MMD skeleton files found")
+        }
+        return scan
+    }
+}

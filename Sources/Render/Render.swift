@@ -1,2 +1,0 @@
-import CCairo
-// Render module: placeholder until the augmentation issue lands.

@@ -1,0 +1,69 @@
+import HDF5
+import SkeletonCore
+
+/// Facts about the on-disk shard format shared by the writer, the reader and the manifest.
+///
+/// One shard is one HDF5 file holding N samples:
+/// - `joint`, `bone`, `motion`: float32 `(N, 3, 50, 25, 2)`, one sample per chunk `(1, 3, 50, 25, 2)`,
+///   shuffle + deflate;
+/// - `label`, `length` (valid frames before resizing), `bodies`: int64 `(N)`; `name`: UTF-8 strings `(N)`;
+/// - file attributes: `dataset`, `benchmark`, `part`, `mode`, `layout` ("C,T,V,M"), `joint_names`,
+///   `bone_parents`, `flip_permutation`, `tool_version`, `options` (JSON), `num_samples`, `format`,
+///   `format_version`.
+public enum ShardFormat {
+    /// The `format` of the manifest and of each shard file.
+    public static let name = "hiclr-shards"
+    /// Bumped whenever a reader of the previous version could misread a new file.
+    public static let version = 1
+    /// Shape of one stored sample (C, T, V, M).
+    public static let sampleShape = [SkeletonLayout.channels, SkeletonLayout.frames, SkeletonLayout.joints,
+                                     SkeletonLayout.bodies]
+    /// Floats in one stored sample of one stream: 3 × 50 × 25 × 2 = 7500.
+    public static let sampleElements = sampleShape.reduce(1, *)
+    /// Default zlib level of the sample datasets.
+    public static let defaultDeflateLevel = 4
+
+    /// The chunk codec of the sample datasets (float32, shuffle, deflate at `deflateLevel`).
+    public static func codec(deflateLevel: Int) -> HDF5ChunkCodec {
+        HDF5ChunkCodec(elementSize: MemoryLayout<Float>.size, shuffle: true, deflateLevel: deflateLevel)
+    }
+
+    /// Dataset names inside a shard file.
+    public enum Dataset {
+        public static let label = "label"
+        public static let name = "name"
+        public static let length = "length"
+        public static let bodies = "bodies"
+        /// The float32 dataset of `stream` ("joint", "bone", "motion").
+        public static func samples(_ stream: SkeletonStream) -> String { stream.rawValue }
+    }
+
+    /// File attribute names of a shard file.
+    public enum Attribute {
+        public static let format = "format"
+        public static let formatVersion = "format_version"
+        public static let dataset = "dataset"
+        public static let benchmark = "benchmark"
+        public static let part = "part"
+        public static let mode = "mode"
+        public static let layout = "layout"
+        public static let jointNames = "joint_names"
+        public static let boneParents = "bone_parents"
+        public static let flipPermutation = "flip_permutation"
+        public static let toolVersion = "tool_version"
+        public static let options = "options"
+        public static let numSamples = "num_samples"
+    }
+
+    /// The final name of shard `index` of a benchmark part: `<benchmark>_<part>_<00000>.h5`.
+    public static func fileName(benchmark: String, part: String, index: Int) -> String {
+        let number = String(index)
+        let padded = String(repeating: "0", count: max(0, 5 - number.count)) + number
+        return "\(benchmark)_\(part)_\(padded).h5"
+    }
+
+    /// The temporary name a shard is written under until the writer finishes: `.<name>.partial`.
+    public static func partialName(for fileName: String) -> String {
+        ".\(fileName).partial"
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import HDF5
+import SkeletonCore
+
+/// Reads one shard file. Opening checks the layout attribute and the shapes of every dataset and loads the
+/// small per-sample metadata; reading a sample of a stream is one chunk read, decompressed outside the
+/// libhdf5 lock, so one reader can serve many threads at once.
+public final class ShardReader: @unchecked Sendable {
+    public let url: URL
+    /// Samples in the file.
+    public let count: Int
+    /// The attributes shared by the shard set.
+    public let info: ShardSetInfo
+    public let labels: [Int]
+    public let names: [String]
+    /// Valid frames of each sample before resizing.
+    public let lengths: [Int]
+    public let bodies: [Int]
+
+    private let file: HDF5File
+    private let streams: [SkeletonStream: HDF5Dataset]
+
+    public init(url: URL) throws {
+        self.url = url
+        let path = url.path
+        func fail(_ field: String?, _ message: String) -> InputError {
+            InputError(file: path, field: field, message)
+        }
+        func wrap<T>(_ field: String?, _ body: () throws -> T) throws -> T {
+            do {
+                return try body()
+            } catch let error as HDF5Error {
+                throw fail(field, "\(error.operation) failed: \(error.message)")
+            }
+        }
+        guard FileManager.default.fileExists(atPath: path) else { throw fail(nil, "shard file not found") }
+        let file = try wrap(nil) { try HDF5File(opening: path) }
+        self.file = file
+        typealias A = ShardFormat.Attribute
+        let layout = try wrap(A.layout) { try file.stringAttribute(A.layout) }
+        guard layout == SkeletonLayout.axisLayout else {
+            throw fail(A.layout, "'\(layout)' is not '\(SkeletonLayout.axisLayout)'")
+        }
+        let optionsJSON = try wrap(A.options) { try file.stringAttribute(A.options) }
+        guard let options = try? JSONDecoder().decode([String: String].self, from: Data(optionsJSON.utf8)) else {
+            throw fail(A.options, "not a JSON object of strings")
+        }
+        info = try wrap("attributes") {
+            ShardSetInfo(dataset: try file.stringAttribute(A.dataset), benchmark: try file.stringAttribute(A.benchmark),
+                         part: try file.stringAttribute(A.part), mode: try file.stringAttribute(A.mode),
+                         options: options, toolVersion: try file.stringAttribute(A.toolVersion))
+        }
+        let declared = try wrap(A.numSamples) { Int(try file.int64Attribute(A.numSamples)) }
+
+        var streams: [SkeletonStream: HDF5Dataset] = [:]
+        for stream in SkeletonStream.allCases {
+            let name = ShardFormat.Dataset.samples(stream)
+            let dataset = try wrap(name) { try file.openDataset(name, chunkCache: .disabled) }
+            let (shape, type) = try wrap(name) { (try dataset.shape, try dataset.elementType) }
+            guard shape == [declared] + ShardFormat.sampleShape, type == .float32 else {
+                throw fail(name, "\(type) \(shape) is not float32 (\(declared), 3, 50, 25, 2)")
+            }
+            streams[stream] = dataset
+        }
+        self.streams = streams
+        func integers(_ name: String) throws -> [Int] {
+            try wrap(name) {
+                let dataset = try file.openDataset(name)
+                let shape = try dataset.shape
+                guard shape == [declared] else {
+                    throw HDF5Error(operation: "check shape", path: path, object: name,
+                                    message: "shape \(shape) is not (\(declared))")
+                }
+                return try dataset.read(Int64.self).map { Int($0) }
+            }
+        }
+        labels = try integers(ShardFormat.Dataset.label)
+        lengths = try integers(ShardFormat.Dataset.length)
+        bodies = try integers(ShardFormat.Dataset.bodies)
+        names = try wrap(ShardFormat.Dataset.name) { try file.openDataset(ShardFormat.Dataset.name).readStrings() }
+        guard names.count == declared else {
+            throw fail(ShardFormat.Dataset.name, "\(names.count) names for \(declared) samples")
+        }
+        count = declared
+    }
+
+    /// Reads sample `i` of `stream` into `buffer` (exactly `ShardFormat.sampleElements` = 7500 floats, (3, 50, 25, 2) order): one chunk read.
+    public func read(_ stream: SkeletonStream, sample i: Int, into buffer: UnsafeMutableBufferPointer<Float>) throws {
+        guard i >= 0, i < count else {
+            throw InputError(file: url.path, field: stream.rawValue, "sample \(i) outside 0..<\(count)")
+        }
+        guard buffer.count == ShardFormat.sampleElements else {
+            throw InputError(file: url.path, field: stream.rawValue,
+                             "buffer holds \(buffer.count) floats, a sample \(ShardFormat.sampleElements)")
+        }
+        guard let dataset = streams[stream] else {
+            throw InputError(file: url.path, field: stream.rawValue, "stream not open")
+        }
+        do {
+            try dataset.readRow(i, into: buffer)
+        } catch let error as HDF5Error {
+            throw InputError(file: url.path, field: "\(stream.rawValue)[\(i)]", "\(error.operation) failed: \(error.message)")
+        }
+    }
+
+    /// Sample `i` of `stream` as a 50-frame clip.
+    public func read(_ stream: SkeletonStream, sample i: Int) throws -> SkeletonClip {
+        var clip = SkeletonClip(frames: SkeletonLayout.frames)
+        try clip.values.withUnsafeMutableBufferPointer { try read(stream, sample: i, into: $0) }
+        return clip
+    }
+
+    /// Sample `i` with its three streams and metadata.
+    public func sample(_ i: Int) throws -> ShardSample {
+        let joint = try read(.joint, sample: i)  // checks `i`
+        return ShardSample(name: names[i], label: labels[i], length: lengths[i], bodies: bodies[i],
+                           joint: joint, bone: try read(.bone, sample: i), motion: try read(.motion, sample: i))
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import HDF5
+import SkeletonCore
+
+/// One preprocessed sample as stored in a shard: its three streams (50 frames each) and metadata.
+public struct ShardSample: Equatable, Sendable {
+    /// Sample name, e.g. "S001C001P001R001A001" (NTU) or "0002-L_17" (PKU).
+    public var name: String
+    /// 0-based action label.
+    public var label: Int
+    /// Valid frames before resizing to 50.
+    public var length: Int
+    /// Bodies present (0…2).
+    public var bodies: Int
+    public var joint: SkeletonClip
+    public var bone: SkeletonClip
+    public var motion: SkeletonClip
+
+    public init(name: String, label: Int, length: Int, bodies: Int,
+                joint: SkeletonClip, bone: SkeletonClip, motion: SkeletonClip) {
+        self.name = name
+        self.label = label
+        self.length = length
+        self.bodies = bodies
+        self.joint = joint
+        self.bone = bone
+        self.motion = motion
+    }
+
+    /// The clip of `stream`.
+    public func clip(_ stream: SkeletonStream) -> SkeletonClip {
+        switch stream {
+        case .joint: return joint
+        case .bone: return bone
+        case .motion: return motion
+        }
+    }
+}
+
+/// A sample whose three stream chunks are already compressed (shuffle + deflate, as the shard datasets
+/// store them). Encoding is the expensive part of writing; doing it where the sample is produced (on the
+/// converter's worker threads) and once for every benchmark part the sample goes to keeps the writer cheap.
+public struct EncodedShardSample: Sendable {
+    public var name: String
+    public var label: Int
+    public var length: Int
+    public var bodies: Int
+    /// Stored chunk bytes per stream, in `SkeletonStream.allCases` order.
+    public var chunks: [[UInt8]]
+
+    /// Compresses `sample` with the codec of the shard sample datasets at `deflateLevel`.
+    public init(_ sample: ShardSample, deflateLevel: Int = ShardFormat.defaultDeflateLevel) throws {
+        for stream in SkeletonStream.allCases where sample.clip(stream).frames != SkeletonLayout.frames {
+            throw InputError(file: sample.name, field: stream.rawValue,
+                             "clip has \(sample.clip(stream).frames) frames, shards store \(SkeletonLayout.frames)")
+        }
+        let codec = ShardFormat.codec(deflateLevel: deflateLevel)
+        name = sample.name
+        label = sample.label
+        length = sample.length
+        bodies = sample.bodies
+        chunks = try SkeletonStream.allCases.map { stream in
+            try sample.clip(stream).values.withUnsafeBytes { try codec.encode($0) }
+        }
+    }
+}
+
+/// What every shard of one benchmark part shares; stored as file attributes of each shard.
+public struct ShardSetInfo: Codable, Equatable, Sendable {
+    /// "ntu60", "ntu120", "pku1" or "pku2".
+    public var dataset: String
+    /// e.g. "xsub", "xview", "xset".
+    public var benchmark: String
+    /// "train" or "val".
+    public var part: String
+    /// "reference" or "clean".
+    public var mode: String
+    /// The conversion options, as given to the converter.
+    public var options: [String: String]
+    /// Version of the tool that wrote the shards.
+    public var toolVersion: String
+
+    public init(dataset: String, benchmark: String, part: String, mode: String,
+                options: [String: String] = [:], toolVersion: String) {
+        self.dataset = dataset
+        self.benchmark = benchmark
+        self.part = part
+        self.mode = mode
+        self.options = options
+        self.toolVersion = toolVersion
+    }
+
+    /// `options` as a JSON object with sorted keys (the `options` file attribute).
+    public var optionsJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(options)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

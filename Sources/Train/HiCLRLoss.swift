@@ -1,0 +1,113 @@
+import Foundation
+import Tensor
+
+/// The loss terms of one HiCLR step, each averaged over the batch.
+public struct HiCLRLossTerms: Codable, Equatable, Sendable {
+    /// InfoNCE of q against (k, queue); with nearest-neighbour mining, −log of the softmax mass on the
+    /// mined positive set.
+    public var infoNCE: Float
+    /// Cross-entropy of softmax(l_q1) against the stop-gradient softmax(l_q) (basic → normal augmentation).
+    public var consistency1: Float
+    /// Cross-entropy of softmax(l_q2) against the stop-gradient softmax(l_q1) (normal → strong augmentation).
+    public var consistency2: Float
+    /// infoNCE + λ (consistency1 + consistency2).
+    public var total: Float
+}
+
+/// HiCLR's objective (hiclr.md): L = InfoNCE(q, k, queue) + λ [CE(sg p(q) → p(q1)) + CE(sg p(q1) → p(q2))],
+/// where p(z) = softmax([z·k, z·queue] / τ). Takes L2-normalised features and returns the gradients with
+/// respect to them (k and the queue get none).
+public struct HiCLRLoss: Sendable {
+    public var temperature: Float = 0.07
+    public var lambda: Float = 0.5
+
+    public init(temperature: Float = 0.07, lambda: Float = 0.5) {
+        self.temperature = temperature
+        self.lambda = lambda
+    }
+
+    public struct Result {
+        public var terms: HiCLRLossTerms
+        public var dq: Tensor
+        /// nil when there is no q1 branch.
+        public var dq1: Tensor?
+        public var dq2: Tensor?
+    }
+
+    /// Loss and gradients. `q1`/`q2` may be nil (ablations with fewer branches); `mining` adds the top-1
+    /// queue entries of q, q1 and q2 to the positives of the InfoNCE term (AimCLR's nearest-neighbour mining).
+    public func compute(q: Tensor, k: Tensor, q1: Tensor?, q2: Tensor?, queue: KeyQueue, mining: Bool = false) -> Result {
+        let lq = ContrastiveLogits.forward(q, key: k, queue: queue, temperature: temperature)
+        let lq1 = q1.map { ContrastiveLogits.forward($0, key: k, queue: queue, temperature: temperature) }
+        let lq2 = q2.map { ContrastiveLogits.forward($0, key: k, queue: queue, temperature: temperature) }
+
+        var positives = Tensor(shape: lq.shape)
+        let columns = lq.shape[1]
+        positives.withUnsafeMutableBufferPointer { p in
+            for i in 0..<lq.shape[0] { p[i * columns] = 1 }
+        }
+        if mining {
+            for logits in [lq, lq1, lq2].compactMap({ $0 }) { Self.markTopNegative(logits, into: &positives) }
+        }
+        let (nce, dlq) = Self.positiveSetLoss(logits: lq, positives: positives)
+        var terms = HiCLRLossTerms(infoNCE: nce, consistency1: 0, consistency2: 0, total: nce)
+        var result = Result(terms: terms, dq: ContrastiveLogits.backward(dlq, key: k, queue: queue, temperature: temperature),
+                            dq1: nil, dq2: nil)
+        if let lq1 {
+            let (loss, grad) = CrossEntropy.loss(logits: lq1, targets: Softmax.forward(lq))
+            terms.consistency1 = loss
+            result.dq1 = ContrastiveLogits.backward(Elementwise.scaled(grad, by: lambda), key: k, queue: queue,
+                                                    temperature: temperature)
+        }
+        if let lq2 {
+            let teacher = lq1 ?? lq
+            let (loss, grad) = CrossEntropy.loss(logits: lq2, targets: Softmax.forward(teacher))
+            terms.consistency2 = loss
+            result.dq2 = ContrastiveLogits.backward(Elementwise.scaled(grad, by: lambda), key: k, queue: queue,
+                                                    temperature: temperature)
+        }
+        terms.total = terms.infoNCE + lambda * (terms.consistency1 + terms.consistency2)
+        result.terms = terms
+        return result
+    }
+
+    /// Marks the most similar queue entry of each row as a positive.
+    static func markTopNegative(_ logits: Tensor, into positives: inout Tensor) {
+        let rows = logits.shape[0], columns = logits.shape[1]
+        logits.withUnsafeBufferPointer { l in
+            positives.withUnsafeMutableBufferPointer { p in
+                for i in 0..<rows {
+                    var best = 1
+                    for j in 2..<columns where l[i * columns + j] > l[i * columns + best] { best = j }
+                    p[i * columns + best] = 1
+                }
+            }
+        }
+    }
+
+    /// −mean log Σ_{j ∈ positives} softmax(logits)_j and its logit gradient p_j − 1[j ∈ P] p_j / Σ_P p.
+    /// With only column 0 positive this is the usual InfoNCE cross-entropy.
+    static func positiveSetLoss(logits: Tensor, positives: Tensor) -> (Float, Tensor) {
+        let rows = logits.shape[0], columns = logits.shape[1]
+        let p = Softmax.forward(logits)
+        let gradient = Tensor(shape: logits.shape)
+        var total = 0.0
+        p.withUnsafeBufferPointer { pp in
+            positives.withUnsafeBufferPointer { mask in
+                gradient.withUnsafeMutableBufferPointer { g in
+                    for i in 0..<rows {
+                        let base = i * columns
+                        var mass: Float = 0
+                        for j in base..<(base + columns) where mask[j] > 0 { mass += pp[j] }
+                        mass = max(mass, .leastNormalMagnitude)
+                        total -= Double(logf(mass))
+                        for j in base..<(base + columns) {
+                            g[j] = (pp[j] - (mask[j] > 0 ? pp[j] / mass : 0)) / Float(rows)
+                        }
+                    }
+                }
+            }
+        }
+        return (Float(total / Double(rows)), gradient)
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import HDF5
+import SkeletonCore
+import Tensor
+
+/// A PyTorch-style `state_dict` in HDF5: one dataset per entry, named exactly as the key
+/// (`encoder_q.st_gcn_networks.0.gcn.conv.weight`, `queue`, …) with the entry's shape; counters
+/// (`num_batches_tracked`, `queue_ptr`) as int64 like PyTorch, everything else float32. Extra metadata goes
+/// into root attributes. h5py reads it as `{k: torch.from_numpy(f[k][()]) for k in f}`.
+public enum StateDictFile {
+    public struct Entry {
+        public var name: String
+        public var tensor: Tensor
+        public var isCounter: Bool
+
+        public init(name: String, tensor: Tensor, isCounter: Bool = false) {
+            self.name = name
+            self.tensor = tensor
+            self.isCounter = isCounter
+        }
+    }
+
+    /// Writes `entries` and `attributes` to `url` through a temporary file renamed at the end, so a crash
+    /// never leaves a half checkpoint under the final name.
+    public static func write(_ entries: [Entry], attributes: [String: HDF5AttributeValue], to url: URL) throws {
+        let partial = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".partial")
+        do {
+            let file = try HDF5File(creating: partial.path)
+            for entry in entries {
+                let shape = entry.tensor.shape.isEmpty ? [1] : entry.tensor.shape
+                if entry.isCounter {
+                    try file.createDataset(entry.name, type: .int64, shape: shape)
+                        .write(entry.tensor.values.map { Int64($0.rounded()) })
+                } else {
+                    try file.createDataset(entry.name, type: .float32, shape: shape).write(entry.tensor.values)
+                }
+            }
+            for (key, value) in attributes.sorted(by: { $0.key < $1.key }) { try file.setAttribute(key, value) }
+            try file.close()
+        } catch {
+            try? FileManager.default.removeItem(at: partial)
+            throw error
+        }
+        guard rename(partial.path, url.path) == 0 else {
+            throw InputError(file: url.path, "cannot rename the finished checkpoint into place: " + String(cString: strerror(errno)))
+        }
+    }
+
+    /// Every dataset of the file (int64 counters converted to Float), keyed by name.
+    public static func read(_ url: URL) throws -> (tensors: [String: Tensor], file: HDF5File) {
+        let file: HDF5File
+        do { file = try HDF5File(opening: url.path) } catch {
+            throw InputError(file: url.path, "cannot open checkpoint: \(error)")
+        }
+        var tensors: [String: Tensor] = [:]
+        for name in try file.children() {
+            guard try file.kind(of: name) == .dataset else { continue }
+            let dataset = try file.openDataset(name)
+            let shape = try dataset.shape
+            let values: [Float]
+            switch try dataset.elementType {
+            case .float32: values = try dataset.read(Float.self)
+            case .float64: values = try dataset.read(Double.self).map(Float.init)
+            case .int64: values = try dataset.read(Int64.self).map(Float.init)
+            case .int32: values = try dataset.read(Int32.self).map(Float.init)
+            default: throw InputError(file: url.path, field: name, "unsupported element type")
+            }
+            tensors[name] = Tensor(shape: shape, values: values)
+        }
+        return (tensors, file)
+    }
+}

@@ -1,1 +1,0 @@
-// Train module: placeholder until its issue lands.

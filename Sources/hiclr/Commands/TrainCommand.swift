@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Train
+
+/// `hiclr train`: HiCLR pretraining from a YAML config.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Pretrain an ST-GCN encoder with HiCLR (MoCo v2 + hierarchical consistency) from a config file.",
+        discussion: """
+        The config (schema: schemas/train.schema.json; examples in configs/) names the shards, the pipeline \
+        whose branches q, k, q1, q2 make the views, the model, MoCo, optimiser and schedule. The run folder \
+        gets config.yaml, log.jsonl (one JSON object per epoch: loss terms, lr, samples/s) and checkpoints \
+        epoch_NNNN.h5 (HDF5, one dataset per reference state_dict key). --resume continues from a checkpoint \
+        and gives the same losses as an uninterrupted run.
+        """)
+
+    @Option(help: "Training config (YAML).")
+    var config: String
+
+    @Option(help: "Checkpoint to resume from (a run folder's epoch_NNNN.h5).")
+    var resume: String?
+
+    @Option(help: "Stop after this many epochs in total (default: the config's schedule.epochs).")
+    var epochs: Int?
+
+    func run() throws {
+        let trainer: Trainer
+        let text: String
+        do {
+            text = try String(contentsOfFile: config, encoding: .utf8)
+            let parsed = try TrainConfig.parse(text, file: config)
+            trainer = try Trainer(config: parsed, configText: text)
+            if let resume { try trainer.loadCheckpoint(from: URL(fileURLWithPath: resume)) }
+            try FileManager.default.createDirectory(at: trainer.output, withIntermediateDirectories: true)
+            try text.write(to: trainer.output.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode.failure
+        }
+        let total = epochs ?? trainer.config.schedule.epochs
+        print("train \(trainer.config.name): \(trainer.loader.dataset.count) samples, \(trainer.loader.plan(epoch: 0).batchCount) batches of \(trainer.config.schedule.batch) per epoch, epochs \(trainer.epoch + 1)…\(total), stream \(trainer.config.stream.rawValue) → \(trainer.output.path)")
+        let log = trainer.output.appendingPathComponent("log.jsonl")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        while trainer.epoch < total {
+            let bar = ProgressBar(label: "epoch \(trainer.epoch + 1)/\(total)", total: trainer.loader.plan(epoch: trainer.epoch).batchCount, unit: "batches")
+            let entry: EpochLog
+            do {
+                entry = try trainer.runEpoch { done, _ in bar.update(done) }
+            } catch {
+                bar.finish()
+                printError("error: \(error)")
+                throw ExitCode.failure
+            }
+            bar.finish()
+            let line = String(decoding: try encoder.encode(entry), as: UTF8.self)
+            print(line)
+            try appendLine(line, to: log)
+            if trainer.epoch % trainer.config.schedule.checkpointEvery == 0 || trainer.epoch == total {
+                let url = trainer.output.appendingPathComponent(String(format: "epoch_%04d.h5", trainer.epoch))
+                try trainer.saveCheckpoint(to: url)
+                print("checkpoint \(url.path)")
+            }
+        }
+    }
+
+    func appendLine(_ line: String, to url: URL) throws {
+        if !FileManager.default.fileExists(atPath: url.path) { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data((line + "\n").utf8))
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import Tensor
+import Train
+import XCTest
+
+final class TrainerTests: XCTestCase {
+    static var shards: URL!
+    override class func setUp() { shards = try! makeSyntheticShards() }
+
+    func trainer(_ text: String) throws -> Trainer {
+        try Trainer(config: try TrainConfig.parse(text, file: "test.yaml"), configText: text)
+    }
+
+    func testResumeGivesTheSameLossesAsAnUninterruptedRun() throws {
+        let out = temporaryDirectory("run")
+        let text = tinyConfig(shards: Self.shards, output: out, epochs: 3, mining: 2)
+        let straight = try trainer(text)
+        let logs = try (0..<3).map { _ in try straight.runEpoch() }
+        XCTAssertEqual(logs.map(\.epoch), [1, 2, 3])
+        XCTAssertEqual(logs[1].lr, 0.005, accuracy: 1e-7)                 // milestone 1: epochs 2… use lr·γ
+        for log in logs {
+            XCTAssertTrue([log.loss, log.infoNCE, log.consistency1, log.consistency2].allSatisfy(\.isFinite))
+            XCTAssertGreaterThan(log.consistency1, 0)
+        }
+
+        let first = try trainer(text)
+        _ = try first.runEpoch()
+        let checkpoint = out.appendingPathComponent("epoch_0001.h5")
+        try first.saveCheckpoint(to: checkpoint)
+        let resumed = try trainer(text)
+        try resumed.loadCheckpoint(from: checkpoint)
+        XCTAssertEqual(resumed.epoch, 1)
+        let rest = try (0..<2).map { _ in try resumed.runEpoch() }
+        XCTAssertEqual(rest.map(\.loss), Array(logs[1...].map(\.loss)))
+        XCTAssertEqual(rest.map(\.infoNCE), Array(logs[1...].map(\.infoNCE)))
+        XCTAssertEqual(resumed.model.queue.keys.values, straight.model.queue.keys.values)
+    }
+
+    func testMomentumUpdateAndQueueAdvance() throws {
+        let t = try trainer(tinyConfig(shards: Self.shards, output: temporaryDirectory("run")))
+        let model = t.model
+        // Identical at start.
+        XCTAssertEqual(model.encoderQ.parameters[3].value.values, model.encoderK.parameters[3].value.values)
+        let before = model.encoderK.parameters[3].value.values
+        let query = model.encoderQ.parameters[3].value
+        query.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] += 1 } }
+        model.momentumUpdate()                                            // m = 0.9
+        for (k, (b, q)) in zip(model.encoderK.parameters[3].value.values, zip(before, query.values)) {
+            XCTAssertEqual(k, 0.9 * b + 0.1 * q, accuracy: 1e-6)
+        }
+        let pointer = model.queue.pointer
+        _ = try t.runEpoch()                                               // 32 samples / 8 = 4 steps of 8 keys
+        XCTAssertEqual(model.queue.pointer, (pointer + 32) % 16)
+    }
+
+    func testCheckpointHoldsReferenceNamesAndH5pyReadsIt() throws {
+        let out = temporaryDirectory("run")
+        let t = try trainer(tinyConfig(shards: Self.shards, output: out, epochs: 1))
+        _ = try t.runEpoch()
+        let url = out.appendingPathComponent("epoch_0001.h5")
+        try t.saveCheckpoint(to: url)
+        let script = """
+        import h5py, sys
+        f = h5py.File(sys.argv[1], "r")
+        need = ["mask_param", "queue", "queue_ptr", "encoder_q.data_bn.running_mean", "encoder_k.edge_importance1",
+                "encoder_q.st_gcn_networks.0.gcn.conv.weight", "encoder_q.fc.0.weight", "encoder_q.fc.2.weight",
+                "encoder_q.data_bn.num_batches_tracked"]
+        missing = [k for k in need if k not in f]
+        assert not missing, missing
+        assert f["queue"].shape == (8, 16), f["queue"].shape
+        assert f["queue_ptr"].dtype == "int64"
+        assert f["encoder_q.st_gcn_networks.0.gcn.conv.weight"].shape == (12, 3, 1, 1)
+        assert f.attrs["epoch"] == 1
+        print("ok")
+        """
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script, url.path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        process.waitUntilExit()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 0, "h5py check failed (pip install h5py): \(output)")
+    }
+
+    func testConfigErrorsNameTheField() {
+        let out = temporaryDirectory("run").path
+        let bad = tinyConfig(shards: Self.shards, output: URL(fileURLWithPath: out)).replacingOccurrences(of: "lr: 0.05", with: "lr: fast")
+        XCTAssertThrowsError(try TrainConfig.parse(bad, file: "bad.yaml")) { e in
+            XCTAssertTrue("\(e)".contains("bad.yaml:16") && "\(e)".contains("optimizer.lr"), "\(e)")
+        }
+        let typo = tinyConfig(shards: Self.shards, output: URL(fileURLWithPath: out)).replacingOccurrences(of: "momentum: 0.9", with: "momentun: 0.9")
+        XCTAssertThrowsError(try TrainConfig.parse(typo, file: "typo.yaml")) { e in
+            XCTAssertTrue("\(e)".contains("did you mean \"momentum\""), "\(e)")
+        }
+    }
+}

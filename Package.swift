@@ -42,7 +42,10 @@ let package = Package(
                                                .product(name: "Crypto", package: "swift-crypto")]),
 
         // The trainer.
-        .target(name: "Tensor", dependencies: ["BLAS"]),
+        // The engine's element-wise kernels are optimised in debug builds too: unoptimised SIMD code
+        // is ~10× slower and the trainer's tests run it heavily.
+        .target(name: "Tensor", dependencies: ["BLAS"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "Models", dependencies: ["Tensor", "SkeletonCore"]),
         .target(name: "Train", dependencies: ["Models", "Loader", "HDF5", "YAMLFiles", "Yams"]),
 

@@ -34,33 +34,28 @@ public enum GraphAggregation {
         let g = Geometry(x, a)
         precondition(dy.shape == [g.frames, g.channels, g.bodies, g.outJoints], "aggregation backward: dy \(dy.shape)")
         let dx = needInputGradient ? Tensor(uninitializedShape: x.shape) : nil
-        // Each worker sums its frames' adjacency gradients into its own buffer; the buffers are
-        // added in a fixed order afterwards.
-        let workers = max(1, min(Parallel.workerCount, g.frames))
-        let partials = (0..<workers).map { _ in Tensor(shape: a.shape) }
+        // Each frame's adjacency gradient goes to its own buffer; the buffers are added in frame
+        // order afterwards, so the sum does not depend on how frames were spread over threads.
+        let partials = adjacencyGradient == nil ? [] : (0..<g.frames).map { _ in Tensor(uninitializedShape: a.shape) }
         GEMM.prepare()
-        Parallel.forEachChunk(workers, minimumWork: 0) { workerRange in
-            for worker in workerRange {
-                let frames = (g.frames * worker / workers)..<(g.frames * (worker + 1) / workers)
-                for t in frames {
-                    let dyFrame = dy.matrix(offset: g.outputOffset(t), rows: g.rows, columns: g.outJoints)
-                    for k in 0..<g.subsets {
-                        if let dx {
-                            // dX[t, k] = dY[t] · A_kᵀ
-                            BLAS.sgemm(dyFrame, .none,
-                                       a.matrix(offset: g.adjacencyOffset(k), rows: g.joints, columns: g.outJoints),
-                                       .transposed,
-                                       into: dx.mutableMatrix(offset: g.inputOffset(t, k), rows: g.rows,
-                                                              columns: g.joints))
-                        }
-                        if adjacencyGradient != nil {
-                            // dA_k += X[t, k]ᵀ · dY[t]
-                            BLAS.sgemm(x.matrix(offset: g.inputOffset(t, k), rows: g.rows, columns: g.joints),
-                                       .transposed, dyFrame, .none,
-                                       into: partials[worker].mutableMatrix(offset: g.adjacencyOffset(k),
-                                                                            rows: g.joints, columns: g.outJoints),
-                                       beta: 1)
-                        }
+        Parallel.forEachChunk(g.frames, costPerItem: g.rows * g.joints * g.outJoints * g.subsets) { frames in
+            for t in frames {
+                let dyFrame = dy.matrix(offset: g.outputOffset(t), rows: g.rows, columns: g.outJoints)
+                for k in 0..<g.subsets {
+                    if let dx {
+                        // dX[t, k] = dY[t] · A_kᵀ
+                        BLAS.sgemm(dyFrame, .none,
+                                   a.matrix(offset: g.adjacencyOffset(k), rows: g.joints, columns: g.outJoints),
+                                   .transposed,
+                                   into: dx.mutableMatrix(offset: g.inputOffset(t, k), rows: g.rows,
+                                                          columns: g.joints))
+                    }
+                    if adjacencyGradient != nil {
+                        // dA_k(t) = X[t, k]ᵀ · dY[t]
+                        BLAS.sgemm(x.matrix(offset: g.inputOffset(t, k), rows: g.rows, columns: g.joints),
+                                   .transposed, dyFrame, .none,
+                                   into: partials[t].mutableMatrix(offset: g.adjacencyOffset(k),
+                                                                   rows: g.joints, columns: g.outJoints))
                     }
                 }
             }

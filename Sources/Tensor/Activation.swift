@@ -65,12 +65,6 @@ public enum Dropout {
         apply(x, into: x, probability: p, key: key)
     }
 
-    /// The value element `i` is compared with `threshold(p)`.
-    @inline(__always)
-    public static func maskValue(_ key: RandomKey, at i: Int) -> UInt64 {
-        (key.bits(at: UInt64(i >> 2)) >> (16 * UInt64(i & 3))) & 0xFFFF
-    }
-
     /// Elements whose mask value is below this are dropped.
     public static func threshold(_ p: Float) -> UInt64 {
         precondition(p >= 0 && p <= 1, "dropout probability \(p) outside [0, 1]")

@@ -51,8 +51,6 @@ struct BenchEngineCommand: ParsableCommand {
         TensorStoragePool.limitBytes = Int(poolGib * Double(1 << 30))
         print("engine workers: \(Parallel.workerCount) (OpenBLAS single-threaded inside each call)")
 
-        // The baseline runs first, while OpenBLAS still has its own thread pool set up.
-        let gemmRate = sgemmBaseline(columns: batch * 2 * 25, threads: Parallel.workerCount)
         let model = STGCN(configuration: .hiclr, key: RandomKey(seed: 1))
         let optimizer = SGD(parameters: model.parameters, learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4)
         let inputKey = RandomKey(seed: 2)
@@ -80,6 +78,9 @@ struct BenchEngineCommand: ParsableCommand {
         let stepSeconds = median(zip(zip(forward, backward), update).map { $0.0 + $0.1 + $1 })
         let flops = 6 * Double(model.multiplyAdds(batch: batch, frames: frames))
         let engineRate = flops / stepSeconds / 1e9
+        // The baseline runs after the engine: OpenBLAS's own threads, once woken, keep spinning
+        // for a while and would slow the engine down.
+        let gemmRate = sgemmBaseline(columns: batch * 2 * 25, threads: Parallel.workerCount)
 
         print("step (batch \(batch) × [3, \(frames), 25, 2]): \(ms(stepSeconds)) ms "
             + "= forward \(ms(median(forward))) + backward \(ms(median(backward))) + SGD \(ms(median(update))) ms "

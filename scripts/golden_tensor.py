@@ -56,9 +56,13 @@ def derived(key, purpose):
     return mix((key + mix((purpose + 0xBB67AE8584CAA73B) & MASK64)) & MASK64)
 
 
-def uniform(key, i):
-    bits = mix((key + ((i + 1) * 0x9E3779B97F4A7C15)) & MASK64)
-    return (bits >> 40) / 16777216.0
+def bits(key, i):
+    return mix((key + ((i + 1) * 0x9E3779B97F4A7C15)) & MASK64)
+
+
+def dropout_keep(key, i, p):
+    """Element i reads 16-bit lane i % 4 of bits(key, i // 4); kept when >= round(p * 65536)."""
+    return ((bits(key, i // 4) >> (16 * (i % 4))) & 0xFFFF) >= round(p * 65536)
 
 
 # --- reference semantics ---------------------------------------------------------------------
@@ -155,8 +159,9 @@ def main():
     xd = r(5, 40)
     seed, purpose, p = 1234, 7, 0.5
     key = derived(root_key(seed), purpose)
-    keep = np.array([uniform(key, i) >= p for i in range(xd.size)]).reshape(xd.shape)
-    write("dropout", "inverted dropout, element i kept when uniform(key, i) >= p; key = derived(root(seed), purpose)",
+    keep = np.array([dropout_keep(key, i, p) for i in range(xd.size)]).reshape(xd.shape)
+    write("dropout", "inverted dropout, 16-bit lane i%4 of bits(key, i//4) >= round(p*65536); "
+          "key = derived(root(seed), purpose)",
           {"seed": seed, "purpose": purpose, "p": p, "first_bits_hi": mix((key + 0x9E3779B97F4A7C15) & MASK64) >> 32},
           {"x": xd, "y": np.where(keep, xd / (1 - p), 0.0)})
 

@@ -20,9 +20,29 @@ public struct MatrixView {
         self.rowStride = stride
     }
 
+    private init(base: UnsafePointer<Float>, rows: Int, columns: Int, rowStride: Int) {
+        self.base = base
+        self.rows = rows
+        self.columns = columns
+        self.rowStride = rowStride
+    }
+
     /// The shape after an optional transpose.
-    func shape(_ transpose: BLAS.Transpose) -> (rows: Int, columns: Int) {
+    public func shape(_ transpose: BLAS.Transpose) -> (rows: Int, columns: Int) {
         transpose == .none ? (rows, columns) : (columns, rows)
+    }
+
+    /// The sub-matrix made of some of the rows.
+    public func rows(_ range: Range<Int>) -> MatrixView {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) of \(rows)")
+        return MatrixView(base: base + range.lowerBound * rowStride, rows: range.count, columns: columns,
+                          rowStride: rowStride)
+    }
+
+    /// The sub-matrix made of some of the columns.
+    public func columns(_ range: Range<Int>) -> MatrixView {
+        precondition(range.lowerBound >= 0 && range.upperBound <= columns, "columns \(range) of \(columns)")
+        return MatrixView(base: base + range.lowerBound, rows: rows, columns: range.count, rowStride: rowStride)
     }
 }
 
@@ -45,6 +65,26 @@ public struct MutableMatrixView {
         self.rows = rows
         self.columns = columns
         self.rowStride = stride
+    }
+
+    private init(base: UnsafeMutablePointer<Float>, rows: Int, columns: Int, rowStride: Int) {
+        self.base = base
+        self.rows = rows
+        self.columns = columns
+        self.rowStride = rowStride
+    }
+
+    /// The sub-matrix made of some of the rows.
+    public func rows(_ range: Range<Int>) -> MutableMatrixView {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) of \(rows)")
+        return MutableMatrixView(base: base + range.lowerBound * rowStride, rows: range.count, columns: columns,
+                                 rowStride: rowStride)
+    }
+
+    /// The sub-matrix made of some of the columns.
+    public func columns(_ range: Range<Int>) -> MutableMatrixView {
+        precondition(range.lowerBound >= 0 && range.upperBound <= columns, "columns \(range) of \(columns)")
+        return MutableMatrixView(base: base + range.lowerBound, rows: rows, columns: range.count, rowStride: rowStride)
     }
 }
 

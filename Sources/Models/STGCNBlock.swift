@@ -94,12 +94,8 @@ public final class STGCNBlock {
         let convolved = temporalConvolution.forward(activated)
         let (out, cache2) = normalization2.forward(convolved, channelAxis: 1, training: training)
         let key = training && dropout > 0 ? dropoutKey : nil
-        if training && dropout > 0 {
-            guard let key else { preconditionFailure("training with dropout needs a random key") }
-            Dropout.applyInPlace(out, probability: dropout, key: key)
-        }
-        if let shortcut { Elementwise.addInPlace(out, shortcut) }
-        ReLU.forwardInPlace(out)
+        if training && dropout > 0 && key == nil { preconditionFailure("training with dropout needs a random key") }
+        ResidualEpilogue.forwardInPlace(out, shortcut: shortcut, dropout: dropout, key: key)
         let cache = Cache(input: x, adjacency: adjacency, graphFeatures: graphFeatures, normalization1: cache1,
                           activated: activated, normalization2: cache2, dropoutKey: key,
                           residualNormalization: residualNormalization, output: out)
@@ -111,18 +107,22 @@ public final class STGCNBlock {
     /// adjacency is added into `adjacencyGradient`. `dy` is consumed (overwritten).
     public func backward(_ dy: Tensor, cache: Cache, adjacencyGradient: Tensor,
                          needInputGradient: Bool) -> Tensor? {
-        ReLU.backwardInPlace(dy, output: cache.output)
+        let hasShortcut: Bool
+        if case .none = residual { hasShortcut = false } else { hasShortcut = true }
+        let (dBranch, dShortcut) = ResidualEpilogue.backward(dy, output: cache.output, dropout: dropout,
+                                                             key: cache.dropoutKey, shortcutGradient: hasShortcut)
         var inputGradient: Tensor?
         switch residual {
         case .none: break
-        case .identity: if needInputGradient { inputGradient = dy.copy() }
+        case .identity: if needInputGradient { inputGradient = dShortcut }
         case let .projection(conv, norm):
-            guard let normCache = cache.residualNormalization else { preconditionFailure("missing residual cache") }
-            let dProjected = norm.backward(dy, cache: normCache)
+            guard let normCache = cache.residualNormalization, let dShortcut else {
+                preconditionFailure("missing residual cache")
+            }
+            let dProjected = norm.backward(dShortcut, cache: normCache)
             inputGradient = conv.backward(dProjected, input: cache.input, needInputGradient: needInputGradient)
         }
-        if let key = cache.dropoutKey { Dropout.applyInPlace(dy, probability: dropout, key: key) }
-        let dConvolved = normalization2.backward(dy, cache: cache.normalization2)
+        let dConvolved = normalization2.backward(dBranch, cache: cache.normalization2)
         guard let dActivated = temporalConvolution.backward(dConvolved, input: cache.activated) else {
             preconditionFailure("temporal convolution returned no input gradient")
         }

@@ -52,7 +52,7 @@ public final class BatchNorm {
             inverseStd = runningVariance.values.map { 1 / ($0 + epsilon).squareRoot() }
         }
         let gamma = weight.value.values, beta = bias.value.values
-        let y = Tensor(shape: x.shape)
+        let y = Tensor(uninitializedShape: x.shape)
         let src = x.pointer, dst = y.pointer
         Parallel.forEach(outer * channels, costPerItem: inner) { slab in
             let c = slab % channels
@@ -109,13 +109,12 @@ public final class BatchNorm {
                 c0[c] = Float(-scale * sumDy[c] / n - bc * Double(cache.mean[c]))
             }
         }
-        let dx = Tensor(shape: x.shape)
+        let dx = Tensor(uninitializedShape: x.shape)
         let out = dx.pointer
         Parallel.forEach(outer * channels, costPerItem: inner) { slab in
             let c = slab % channels
-            let (ac, bc, cc) = (a[c], b[c], c0[c])
             let base = slab * inner
-            for i in base..<(base + inner) { out[i] = ac * d[i] + bc * src[i] + cc }
+            linearCombination(d + base, src + base, out + base, a: a[c], b: b[c], c: c0[c], inner)
         }
         return dx
     }

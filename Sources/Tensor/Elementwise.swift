@@ -12,13 +12,13 @@ public enum Elementwise {
         precondition(a.count == b.count, "add: \(a.shape) and \(b.shape)")
         let dst = a.pointer, src = b.pointer
         Parallel.forEachChunk(a.count, minimumWork: 1 << 16) { range in
-            for i in range { dst[i] += alpha * src[i] }
+            addScaled(src + range.lowerBound, dst + range.lowerBound, alpha: alpha, range.count)
         }
     }
 
     /// `alpha · a` as a new tensor.
     public static func scaled(_ a: Tensor, by alpha: Float) -> Tensor {
-        let y = Tensor(shape: a.shape)
+        let y = Tensor(uninitializedShape: a.shape)
         let src = a.pointer, dst = y.pointer
         Parallel.forEachChunk(a.count, minimumWork: 1 << 16) { range in
             for i in range { dst[i] = alpha * src[i] }
@@ -29,7 +29,7 @@ public enum Elementwise {
     /// `a ⊙ b` as a new tensor.
     public static func multiply(_ a: Tensor, _ b: Tensor) -> Tensor {
         precondition(a.count == b.count, "multiply: \(a.shape) and \(b.shape)")
-        let y = Tensor(shape: a.shape)
+        let y = Tensor(uninitializedShape: a.shape)
         let pa = a.pointer, pb = b.pointer, dst = y.pointer
         for i in 0..<a.count { dst[i] = pa[i] * pb[i] }
         return y

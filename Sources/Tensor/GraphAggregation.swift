@@ -6,17 +6,22 @@ import BLAS
 /// Input `x` is `[T, K·C, B, V]` with channel `k·C + c` holding subset `k` of channel `c` (the
 /// order the reference's `view(n, K, C, t, v)` gives); `adjacency` is `[K, V, W]`; the result is
 /// `[T, C, B, W]` with `y[t, c, b, w] = Σ_k Σ_v x[t, kC + c, b, v] · A[k, v, w]`.
+///
+/// Frames are split across workers; each frame is `K` products `(C·B × V) · (V × W)`.
 public enum GraphAggregation {
     /// Aggregates `x` over the graph.
     public static func forward(_ x: Tensor, adjacency a: Tensor) -> Tensor {
         let g = Geometry(x, a)
-        let y = Tensor(shape: [g.frames, g.channels, g.bodies, g.outJoints])
-        for t in 0..<g.frames {
-            for k in 0..<g.subsets {
-                BLAS.sgemm(x.matrix(offset: g.inputOffset(t, k), rows: g.rows, columns: g.joints), .none,
-                           a.matrix(offset: k * g.joints * g.outJoints, rows: g.joints, columns: g.outJoints), .none,
-                           into: y.mutableMatrix(offset: t * g.rows * g.outJoints, rows: g.rows, columns: g.outJoints),
-                           beta: k == 0 ? 0 : 1)
+        let y = Tensor(uninitializedShape: [g.frames, g.channels, g.bodies, g.outJoints])
+        GEMM.prepare()
+        Parallel.forEachChunk(g.frames, costPerItem: g.rows * g.joints * g.outJoints * g.subsets) { frames in
+            for t in frames {
+                for k in 0..<g.subsets {
+                    BLAS.sgemm(x.matrix(offset: g.inputOffset(t, k), rows: g.rows, columns: g.joints), .none,
+                               a.matrix(offset: g.adjacencyOffset(k), rows: g.joints, columns: g.outJoints), .none,
+                               into: y.mutableMatrix(offset: g.outputOffset(t), rows: g.rows, columns: g.outJoints),
+                               beta: k == 0 ? 0 : 1)
+                }
             }
         }
         return y
@@ -28,26 +33,35 @@ public enum GraphAggregation {
                                 adjacencyGradient: Tensor?, needInputGradient: Bool = true) -> Tensor? {
         let g = Geometry(x, a)
         precondition(dy.shape == [g.frames, g.channels, g.bodies, g.outJoints], "aggregation backward: dy \(dy.shape)")
-        let dx = needInputGradient ? Tensor(shape: x.shape) : nil
-        for t in 0..<g.frames {
-            let dyFrame = dy.matrix(offset: t * g.rows * g.outJoints, rows: g.rows, columns: g.outJoints)
-            for k in 0..<g.subsets {
-                let aOffset = k * g.joints * g.outJoints
-                if let dx {
-                    // dX[t, k] = dY[t] · A_kᵀ
-                    BLAS.sgemm(dyFrame, .none,
-                               a.matrix(offset: aOffset, rows: g.joints, columns: g.outJoints), .transposed,
-                               into: dx.mutableMatrix(offset: g.inputOffset(t, k), rows: g.rows, columns: g.joints))
-                }
-                if let adjacencyGradient {
-                    // dA_k += X[t, k]ᵀ · dY[t]
-                    BLAS.sgemm(x.matrix(offset: g.inputOffset(t, k), rows: g.rows, columns: g.joints), .transposed,
-                               dyFrame, .none,
-                               into: adjacencyGradient.mutableMatrix(offset: aOffset, rows: g.joints,
-                                                                     columns: g.outJoints),
-                               beta: 1)
+        let dx = needInputGradient ? Tensor(uninitializedShape: x.shape) : nil
+        // Each frame's adjacency gradient goes to its own buffer; the buffers are added in frame
+        // order afterwards, so the sum does not depend on how frames were spread over threads.
+        let partials = adjacencyGradient == nil ? [] : (0..<g.frames).map { _ in Tensor(uninitializedShape: a.shape) }
+        GEMM.prepare()
+        Parallel.forEachChunk(g.frames, costPerItem: g.rows * g.joints * g.outJoints * g.subsets) { frames in
+            for t in frames {
+                let dyFrame = dy.matrix(offset: g.outputOffset(t), rows: g.rows, columns: g.outJoints)
+                for k in 0..<g.subsets {
+                    if let dx {
+                        // dX[t, k] = dY[t] · A_kᵀ
+                        BLAS.sgemm(dyFrame, .none,
+                                   a.matrix(offset: g.adjacencyOffset(k), rows: g.joints, columns: g.outJoints),
+                                   .transposed,
+                                   into: dx.mutableMatrix(offset: g.inputOffset(t, k), rows: g.rows,
+                                                          columns: g.joints))
+                    }
+                    if adjacencyGradient != nil {
+                        // dA_k(t) = X[t, k]ᵀ · dY[t]
+                        BLAS.sgemm(x.matrix(offset: g.inputOffset(t, k), rows: g.rows, columns: g.joints),
+                                   .transposed, dyFrame, .none,
+                                   into: partials[t].mutableMatrix(offset: g.adjacencyOffset(k),
+                                                                   rows: g.joints, columns: g.outJoints))
+                    }
                 }
             }
+        }
+        if let adjacencyGradient {
+            for partial in partials { Elementwise.addInPlace(adjacencyGradient, partial) }
         }
         return dx
     }
@@ -74,8 +88,8 @@ public enum GraphAggregation {
             bodies = x.shape[2]
         }
 
-        func inputOffset(_ t: Int, _ k: Int) -> Int {
-            (t * subsets + k) * rows * joints
-        }
+        func inputOffset(_ t: Int, _ k: Int) -> Int { (t * subsets + k) * rows * joints }
+        func outputOffset(_ t: Int) -> Int { t * rows * outJoints }
+        func adjacencyOffset(_ k: Int) -> Int { k * joints * outJoints }
     }
 }

@@ -67,8 +67,188 @@ func centeredDotOf(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, center 
     return total
 }
 
+
+// Element-wise kernels written with explicit SIMD vectors: the plain scalar loops compiled to
+// branchy code (a mispredicted branch per element on random ReLU masks).
+
+typealias Float16x = SIMD16<Float>
+
+@inline(__always)
+private func load(_ p: UnsafePointer<Float>) -> Float16x {
+    UnsafeRawPointer(p).loadUnaligned(as: Float16x.self)
+}
+
+@inline(__always)
+private func store(_ v: Float16x, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float16x.self)
+}
+
+/// `dst[i] = out[i] > 0 ? g[i] : 0` (the ReLU gradient given its output); `dst` may be `g`.
+@inline(__always)
+func maskByPositive(_ g: UnsafePointer<Float>, _ out: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+                    _ count: Int) {
+    var i = 0
+    while i &+ 16 <= count {
+        let keep = load(out + i) .> 0
+        store(Float16x(repeating: 0).replacing(with: load(g + i), where: keep), dst + i)
+        i &+= 16
+    }
+    while i < count { dst[i] = out[i] > 0 ? g[i] : 0; i &+= 1 }
+}
+
+/// `dst[i] = max(src[i], 0)`; `dst` may be `src`.
+@inline(__always)
+func rectify(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
+    var i = 0
+    let zero = Float16x(repeating: 0)
+    while i &+ 16 <= count {
+        let v = load(src + i)
+        store(zero.replacing(with: v, where: v .> 0), dst + i)
+        i &+= 16
+    }
+    while i < count { dst[i] = max(src[i], 0); i &+= 1 }
+}
+
+/// `dst[i] += alpha · src[i]`.
+@inline(__always)
+func addScaled(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, alpha: Float, _ count: Int) {
+    var i = 0
+    while i &+ 16 <= count {
+        store(load(dst + i) + alpha * load(src + i), dst + i)
+        i &+= 16
+    }
+    while i < count { dst[i] += alpha * src[i]; i &+= 1 }
+}
+
+/// `y[i] = a·d[i] + b·x[i] + c`.
+@inline(__always)
+func linearCombination(_ d: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                       a: Float, b: Float, c: Float, _ count: Int) {
+    var i = 0
+    while i &+ 16 <= count {
+        store(a * load(d + i) + b * load(x + i) + Float16x(repeating: c), y + i)
+        i &+= 16
+    }
+    while i < count { y[i] = a * d[i] + b * x[i] + c; i &+= 1 }
+}
+
+/// Writes the dropout multipliers (`factor` for kept elements, 0 for dropped ones) of elements
+/// `start ..< start + count` into `out`; see ``Dropout`` for the mask definition.
+@inline(__always)
+func dropoutMultipliers(_ key: RandomKey, start: Int, count: Int, threshold: UInt64, factor: Float,
+                        into out: UnsafeMutablePointer<Float>) {
+    // Branch-free: (lane − threshold) wraps around (top bit set) exactly when the lane is below it.
+    @inline(__always) func multiplier(_ lane: UInt64) -> Float {
+        Float(((lane &- threshold) >> 63) ^ 1) * factor
+    }
+    var i = 0
+    // Head: elements before the first group of four.
+    while i < count && (start &+ i) & 3 != 0 {
+        let element = start &+ i
+        out[i] = multiplier((key.bits(at: UInt64(element >> 2)) >> (16 &* UInt64(element & 3))) & 0xFFFF)
+        i &+= 1
+    }
+    // Whole groups: one draw gives four 16-bit lanes.
+    while i &+ 4 <= count {
+        let bits = key.bits(at: UInt64((start &+ i) >> 2))
+        out[i] = multiplier(bits & 0xFFFF)
+        out[i &+ 1] = multiplier((bits >> 16) & 0xFFFF)
+        out[i &+ 2] = multiplier((bits >> 32) & 0xFFFF)
+        out[i &+ 3] = multiplier(bits >> 48)
+        i &+= 4
+    }
+    // Tail.
+    if i < count {
+        var bits = key.bits(at: UInt64((start &+ i) >> 2))
+        while i < count {
+            out[i] = multiplier(bits & 0xFFFF)
+            bits >>= 16
+            i &+= 1
+        }
+    }
+}
+
+/// Runs `body(offset, count, multipliers)` over `range` in blocks, with the dropout multipliers
+/// of each block in a scratch buffer.
+@inline(__always)
+func withDropoutBlocks(_ range: Range<Int>, key: RandomKey, threshold: UInt64, factor: Float,
+                       _ body: (Int, Int, UnsafePointer<Float>) -> Void) {
+    let block = 4096
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { scratch in
+        guard let buffer = scratch.baseAddress else { return }
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let count = min(block, range.upperBound - start)
+            dropoutMultipliers(key, start: start, count: count, threshold: threshold, factor: factor, into: buffer)
+            body(start, count, buffer)
+            start += count
+        }
+    }
+}
+
 /// `y[i] = x[i] · scale + shift` for `count` floats.
 @inline(__always)
 func affine(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int, scale: Float, shift: Float) {
-    for i in 0..<count { y[i] = x[i] * scale + shift }
+    var i = 0
+    let offset = Float16x(repeating: shift)
+    while i &+ 16 <= count {
+        store(load(x + i) * scale + offset, y + i)
+        i &+= 16
+    }
+    while i < count { y[i] = x[i] * scale + shift; i &+= 1 }
+}
+
+/// `x[i] = max(x[i] · m[i] + s[i], 0)`, with `m` (multipliers) and `s` (shortcut) optional.
+@inline(__always)
+func residualRectify(_ x: UnsafeMutablePointer<Float>, multipliers m: UnsafePointer<Float>?,
+                     shortcut s: UnsafePointer<Float>?, _ count: Int) {
+    var i = 0
+    let zero = Float16x(repeating: 0)
+    while i &+ 16 <= count {
+        var v = load(x + i)
+        if let m { v *= load(m + i) }
+        if let s { v += load(s + i) }
+        store(zero.replacing(with: v, where: v .> 0), x + i)
+        i &+= 16
+    }
+    while i < count {
+        var v = x[i]
+        if let m { v *= m[i] }
+        if let s { v += s[i] }
+        x[i] = max(v, 0)
+        i &+= 1
+    }
+}
+
+/// `g[i] = out[i] > 0 ? g[i] : 0` and `d[i] = g[i] · m[i]` (the gradient through ReLU, then
+/// through the dropout multipliers).
+@inline(__always)
+func maskAndMultiply(_ g: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ m: UnsafePointer<Float>,
+                     _ d: UnsafeMutablePointer<Float>, _ count: Int) {
+    var i = 0
+    let zero = Float16x(repeating: 0)
+    while i &+ 16 <= count {
+        let masked = zero.replacing(with: load(g + i), where: load(out + i) .> 0)
+        store(masked, g + i)
+        store(masked * load(m + i), d + i)
+        i &+= 16
+    }
+    while i < count {
+        let masked = out[i] > 0 ? g[i] : 0
+        g[i] = masked
+        d[i] = masked * m[i]
+        i &+= 1
+    }
+}
+
+/// `y[i] = x[i] · m[i]`.
+@inline(__always)
+func multiplyElements(_ x: UnsafePointer<Float>, _ m: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                      _ count: Int) {
+    var i = 0
+    while i &+ 16 <= count {
+        store(load(x + i) * load(m + i), y + i)
+        i &+= 16
+    }
+    while i < count { y[i] = x[i] * m[i]; i &+= 1 }
 }

@@ -20,12 +20,12 @@ public final class Linear {
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 2 && x.shape[1] == inFeatures, "Linear expects [N, \(inFeatures)], got \(x.shape)")
         let rows = x.shape[0]
-        let y = Tensor(shape: [rows, outFeatures])
+        let y = Tensor(uninitializedShape: [rows, outFeatures])
         if let bias {
             let b = bias.value.pointer, p = y.pointer
             for i in 0..<rows { (p + i * outFeatures).update(from: b, count: outFeatures) }
         }
-        BLAS.sgemm(x.matrix(rows: rows, columns: inFeatures), .none,
+        GEMM.multiply(x.matrix(rows: rows, columns: inFeatures), .none,
                    weight.value.matrix(rows: outFeatures, columns: inFeatures), .transposed,
                    into: y.mutableMatrix(rows: rows, columns: outFeatures), beta: bias == nil ? 0 : 1)
         return y
@@ -38,7 +38,7 @@ public final class Linear {
         let rows = x.shape[0]
         precondition(dy.shape == [rows, outFeatures], "Linear backward: dy \(dy.shape)")
         // dW += dyᵀ · x
-        BLAS.sgemm(dy.matrix(rows: rows, columns: outFeatures), .transposed,
+        GEMM.multiply(dy.matrix(rows: rows, columns: outFeatures), .transposed,
                    x.matrix(rows: rows, columns: inFeatures), .none,
                    into: weight.gradient.mutableMatrix(rows: outFeatures, columns: inFeatures), beta: 1)
         if let bias {
@@ -48,8 +48,8 @@ public final class Linear {
             }
         }
         guard needInputGradient else { return nil }
-        let dx = Tensor(shape: x.shape)
-        BLAS.sgemm(dy.matrix(rows: rows, columns: outFeatures), .none,
+        let dx = Tensor(uninitializedShape: x.shape)
+        GEMM.multiply(dy.matrix(rows: rows, columns: outFeatures), .none,
                    weight.value.matrix(rows: outFeatures, columns: inFeatures), .none,
                    into: dx.mutableMatrix(rows: rows, columns: inFeatures))
         return dx

@@ -8,8 +8,8 @@ public enum MatrixMultiply {
         precondition(a.rank == 2 && b.rank == 2, "matmul needs 2-D tensors, got \(a.shape) and \(b.shape)")
         let m = transposeA ? a.shape[1] : a.shape[0]
         let n = transposeB ? b.shape[0] : b.shape[1]
-        let result = Tensor(shape: [m, n])
-        BLAS.sgemm(a.matrix(rows: a.shape[0], columns: a.shape[1]), transposeA ? .transposed : .none,
+        let result = Tensor(uninitializedShape: [m, n])
+        GEMM.multiply(a.matrix(rows: a.shape[0], columns: a.shape[1]), transposeA ? .transposed : .none,
                    b.matrix(rows: b.shape[0], columns: b.shape[1]), transposeB ? .transposed : .none,
                    into: result.mutableMatrix(rows: m, columns: n))
         return result

@@ -6,7 +6,7 @@ public enum L2Normalize {
     /// Each row divided by its Euclidean norm (at least ε).
     public static func forward(_ x: Tensor) -> Tensor {
         let (rows, columns) = rowShape(x)
-        let y = Tensor(shape: x.shape)
+        let y = Tensor(uninitializedShape: x.shape)
         let src = x.pointer, dst = y.pointer
         for i in 0..<rows {
             let base = i * columns
@@ -19,7 +19,7 @@ public enum L2Normalize {
     /// The input gradient `(dy − y·(y·dy)) / ‖x‖` per row (`dy / ε` where the norm was clamped).
     public static func backward(_ dy: Tensor, input x: Tensor) -> Tensor {
         let (rows, columns) = rowShape(x)
-        let dx = Tensor(shape: x.shape)
+        let dx = Tensor(uninitializedShape: x.shape)
         let src = x.pointer, g = dy.pointer, dst = dx.pointer
         for i in 0..<rows {
             let base = i * columns

@@ -2,8 +2,8 @@ import Dispatch
 
 /// Splits loops over independent items across CPU cores.
 ///
-/// Work items must write disjoint memory; the split depends only on `count` and `workerCount`, so
-/// results are identical for any number of workers (each item is computed the same way).
+/// Work items must write disjoint memory. Callers compute every item the same way whatever range
+/// it falls in, so results do not depend on the number of workers.
 public enum Parallel {
     /// Number of workers loops are split into (default: active processor count).
     /// Set it once at start-up, before work runs.

@@ -5,7 +5,7 @@ public enum Permute {
     public static func forward(_ x: Tensor, axes: [Int]) -> Tensor {
         precondition(axes.sorted() == Array(0..<x.rank), "permutation \(axes) for rank \(x.rank)")
         let outShape = axes.map { x.shape[$0] }
-        let y = Tensor(shape: outShape)
+        let y = Tensor(uninitializedShape: outShape)
         if x.count == 0 { return y }
         var inStrides = [Int](repeating: 1, count: x.rank)
         for axis in stride(from: x.rank - 2, through: 0, by: -1) {

@@ -5,7 +5,7 @@ public enum GlobalAveragePool {
     public static func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 4, "pooling expects [T, C, B, V], got \(x.shape)")
         let (frames, channels, bodies, joints) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-        let y = Tensor(shape: [bodies, channels])
+        let y = Tensor(uninitializedShape: [bodies, channels])
         let src = x.pointer, dst = y.pointer
         let scale = 1 / Double(frames * joints)
         Parallel.forEachChunk(channels, costPerItem: frames * bodies * joints) { range in
@@ -26,7 +26,7 @@ public enum GlobalAveragePool {
     public static func backward(_ dy: Tensor, inputShape: [Int]) -> Tensor {
         let (frames, channels, bodies, joints) = (inputShape[0], inputShape[1], inputShape[2], inputShape[3])
         precondition(dy.shape == [bodies, channels], "pooling backward: dy \(dy.shape)")
-        let dx = Tensor(shape: inputShape)
+        let dx = Tensor(uninitializedShape: inputShape)
         let g = dy.pointer, dst = dx.pointer
         let scale = 1 / Float(frames * joints)
         Parallel.forEach(frames * channels, costPerItem: bodies * joints) { row in
@@ -47,7 +47,7 @@ public enum GroupMean {
         precondition(x.rank == 2 && groupSize > 0 && x.shape[0] % groupSize == 0,
                      "group mean of \(x.shape) in groups of \(groupSize)")
         let groups = x.shape[0] / groupSize, columns = x.shape[1]
-        let y = Tensor(shape: [groups, columns])
+        let y = Tensor(uninitializedShape: [groups, columns])
         let src = x.pointer, dst = y.pointer
         for g in 0..<groups {
             for j in 0..<columns {
@@ -62,7 +62,7 @@ public enum GroupMean {
     /// The input gradient: each row of a group gets `dy / groupSize`.
     public static func backward(_ dy: Tensor, groupSize: Int) -> Tensor {
         let groups = dy.shape[0], columns = dy.shape[1]
-        let dx = Tensor(shape: [groups * groupSize, columns])
+        let dx = Tensor(uninitializedShape: [groups * groupSize, columns])
         let g = dy.pointer, dst = dx.pointer
         let scale = 1 / Float(groupSize)
         for r in 0..<(groups * groupSize) {

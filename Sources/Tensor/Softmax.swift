@@ -9,7 +9,7 @@ public enum Softmax {
     /// `exp(x − max) / Σ exp(x − max)` per row.
     public static func forward(_ x: Tensor) -> Tensor {
         let (rows, columns) = rowShape(x)
-        let y = Tensor(shape: x.shape)
+        let y = Tensor(uninitializedShape: x.shape)
         let src = x.pointer, dst = y.pointer
         Parallel.forEach(rows, costPerItem: columns * 8) { i in
             let row = src + i * columns, out = dst + i * columns
@@ -30,7 +30,7 @@ public enum Softmax {
     /// The input gradient `y ⊙ (dy − Σ dy·y)` per row, given the forward output `y`.
     public static func backward(_ dy: Tensor, output y: Tensor) -> Tensor {
         let (rows, columns) = rowShape(y)
-        let dx = Tensor(shape: y.shape)
+        let dx = Tensor(uninitializedShape: y.shape)
         let g = dy.pointer, p = y.pointer, dst = dx.pointer
         Parallel.forEach(rows, costPerItem: columns * 4) { i in
             let base = i * columns
@@ -46,7 +46,7 @@ public enum LogSoftmax {
     /// `x − max − log Σ exp(x − max)` per row.
     public static func forward(_ x: Tensor) -> Tensor {
         let (rows, columns) = rowShape(x)
-        let y = Tensor(shape: x.shape)
+        let y = Tensor(uninitializedShape: x.shape)
         let src = x.pointer, dst = y.pointer
         Parallel.forEach(rows, costPerItem: columns * 8) { i in
             let row = src + i * columns, out = dst + i * columns
@@ -63,7 +63,7 @@ public enum LogSoftmax {
     /// The input gradient `dy − softmax · Σ dy` per row, given the forward output `y`.
     public static func backward(_ dy: Tensor, output y: Tensor) -> Tensor {
         let (rows, columns) = rowShape(y)
-        let dx = Tensor(shape: y.shape)
+        let dx = Tensor(uninitializedShape: y.shape)
         let g = dy.pointer, p = y.pointer, dst = dx.pointer
         Parallel.forEach(rows, costPerItem: columns * 8) { i in
             let base = i * columns
@@ -94,7 +94,7 @@ public enum CrossEntropy {
         let (rows, columns) = rowShape(logits)
         precondition(targets.shape == logits.shape, "cross-entropy: targets \(targets.shape) for logits \(logits.shape)")
         let logProbabilities = LogSoftmax.forward(logits)
-        let gradient = Tensor(shape: logits.shape)
+        let gradient = Tensor(uninitializedShape: logits.shape)
         let lp = logProbabilities.pointer, t = targets.pointer, g = gradient.pointer
         var total = 0.0
         let scale = 1 / Float(rows)

@@ -52,7 +52,10 @@ public final class TemporalConvolution {
     public func forward(_ x: Tensor) -> Tensor {
         let (frames, columns) = geometry(of: x)
         let outFrames = outputLength(frames)
-        let y = Tensor(shape: [outFrames, outChannels] + x.shape[2...])
+        let outShape = [outFrames, outChannels] + x.shape[2...]
+        // With a bias every element is written below; without one, frames whose taps all fall on
+        // padding must read as zero.
+        let y = bias == nil ? Tensor(shape: outShape) : Tensor(uninitializedShape: outShape)
         let packed = packedWeight(weight.value)
         let rowLength = kernelSize * inChannels
         if let bias {
@@ -66,13 +69,13 @@ public final class TemporalConvolution {
                 let taps = validTaps(t, frames: frames)
                 if taps.isEmpty { continue }
                 let firstRow = t * stride + taps.lowerBound - padding
-                BLAS.sgemm(packed.matrix(offset: taps.lowerBound * inChannels, rows: outChannels,
+                GEMM.multiply(packed.matrix(offset: taps.lowerBound * inChannels, rows: outChannels,
                                          columns: taps.count * inChannels, rowStride: rowLength), .none,
                            x.matrix(offset: firstRow * inChannels * columns,
                                     rows: taps.count * inChannels, columns: columns), .none,
                            into: y.mutableMatrix(offset: t * outChannels * columns,
                                                  rows: outChannels, columns: columns),
-                           beta: bias == nil ? 0 : 1)
+                           beta: 1)
             }
         }
         return y
@@ -98,7 +101,7 @@ public final class TemporalConvolution {
                 let firstRow = t * stride + taps.lowerBound - padding
                 let dyFrame = dy.matrix(offset: t * outChannels * columns, rows: outChannels, columns: columns)
                 // dW[:, taps, :] += dY[t] · X[rows]ᵀ
-                BLAS.sgemm(dyFrame, .none,
+                GEMM.multiply(dyFrame, .none,
                            x.matrix(offset: firstRow * inChannels * columns,
                                     rows: taps.count * inChannels, columns: columns), .transposed,
                            into: packedGradient.mutableMatrix(offset: taps.lowerBound * inChannels,
@@ -107,7 +110,7 @@ public final class TemporalConvolution {
                            beta: 1)
                 // dX[rows] += W[:, taps, :]ᵀ · dY[t]
                 if let dx {
-                    BLAS.sgemm(packed.matrix(offset: taps.lowerBound * inChannels, rows: outChannels,
+                    GEMM.multiply(packed.matrix(offset: taps.lowerBound * inChannels, rows: outChannels,
                                              columns: taps.count * inChannels, rowStride: rowLength), .transposed,
                                dyFrame, .none,
                                into: dx.mutableMatrix(offset: firstRow * inChannels * columns,
@@ -137,7 +140,7 @@ public final class TemporalConvolution {
     /// `[out, in, k, 1]` → `[out, k, in]` so that consecutive taps are contiguous columns.
     private func packedWeight(_ w: Tensor) -> Tensor {
         if kernelSize == 1 { return w.reshaped([outChannels, 1, inChannels]) }
-        let packed = Tensor(shape: [outChannels, kernelSize, inChannels])
+        let packed = Tensor(uninitializedShape: [outChannels, kernelSize, inChannels])
         let src = w.pointer, dst = packed.pointer
         for o in 0..<outChannels {
             for i in 0..<inChannels {

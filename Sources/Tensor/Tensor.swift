@@ -31,6 +31,12 @@ public struct Tensor: @unchecked Sendable {
         for i in 0..<count { p[i] = body(i) }
     }
 
+    /// A tensor whose elements are unspecified, for results an operation overwrites entirely.
+    init(uninitializedShape shape: [Int]) {
+        self.shape = shape
+        self.storage = TensorStorage(uninitializedCount: shape.reduce(1, *))
+    }
+
     init(shape: [Int], storage: TensorStorage) {
         precondition(shape.reduce(1, *) == storage.count, "shape \(shape) does not match storage")
         self.shape = shape
@@ -53,7 +59,7 @@ public struct Tensor: @unchecked Sendable {
 
     /// An independent copy.
     public func copy() -> Tensor {
-        let result = Tensor(shape: shape)
+        let result = Tensor(uninitializedShape: shape)
         result.storage.pointer.update(from: storage.pointer, count: count)
         return result
     }
@@ -130,23 +136,27 @@ final class TensorStorage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
 
+    /// Storage whose elements are all `value`.
     init(count: Int, repeating value: Float) {
         self.count = count
-        // Allocate at least one element so the pointer is never dangling for empty tensors.
-        pointer = .allocate(capacity: max(count, 1))
-        pointer.initialize(repeating: value, count: max(count, 1))
+        pointer = TensorStoragePool.allocate(count)
+        pointer.update(repeating: value, count: max(count, 1))
     }
 
-    init(_ values: [Float]) {
-        count = values.count
-        pointer = .allocate(capacity: max(count, 1))
-        pointer.initialize(repeating: 0, count: max(count, 1))
+    /// Storage whose elements are unspecified (for results that are overwritten entirely).
+    init(uninitializedCount count: Int) {
+        self.count = count
+        pointer = TensorStoragePool.allocate(count)
+    }
+
+    convenience init(_ values: [Float]) {
+        self.init(uninitializedCount: values.count)
         values.withUnsafeBufferPointer { src in
             if let base = src.baseAddress { pointer.update(from: base, count: count) }
         }
     }
 
     deinit {
-        pointer.deallocate()
+        TensorStoragePool.release(pointer, count: count)
     }
 }

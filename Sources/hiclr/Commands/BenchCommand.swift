@@ -14,5 +14,6 @@ enum BenchSubcommands {
         BenchAugmentCommand.self,
         BenchStreamCommand.self,
         BenchShardsCommand.self,
+        BenchEngineCommand.self,
     ]
 }

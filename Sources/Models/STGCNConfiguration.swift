@@ -37,6 +37,16 @@ public struct STGCNConfiguration: Sendable, Equatable {
     public var edgeImportanceNaming: EdgeImportanceNaming = .numbered
     /// Bodies per sample (`M`).
     public var bodies: Int = 2
+    /// How the linear head is initialised.
+    public enum HeadInitialization: String, Sendable, Equatable, CaseIterable {
+        /// The pretraining processors' `weights_init`: N(0, 0.02) weights, zero biases.
+        case reference
+        /// PyTorch's `nn.Linear` default, U(−1/√fan_in, 1/√fan_in): longer initial projections, which keeps
+        /// MoCo's L2 normalisation from amplifying early gradients on small data.
+        case pytorchDefault = "pytorch_default"
+    }
+
+    public var headInitialization: HeadInitialization = .reference
     /// Graph augmentation (DAE), off by default as in the released HiCLR configuration.
     public var graphAugmentation = GraphAugmentation()
 

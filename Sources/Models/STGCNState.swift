@@ -100,15 +100,19 @@ extension STGCN {
         return list
     }
 
-    /// The reference trainer's `weights_init`, drawing parameter `i` (in `namedParameters()`
-    /// order) from `key.derived(i)`. It matches only `Conv1d`, `Conv2d` and `BatchNorm` modules, so the
-    /// `nn.Linear` head keeps PyTorch's default initialisation, U(−1/√fan_in, 1/√fan_in) for weight and bias.
-    /// (N(0, 0.02) on the head would make the projections ~1e-4 long, and the L2 normalisation of MoCo
-    /// would then amplify their gradients ~10⁴-fold.)
+    /// The pretraining processor's `weights_init`, drawing parameter `i` (in `namedParameters()`
+    /// order) from `key.derived(i)`: conv and linear weights N(0, 0.02), biases 0, batch-norm weights
+    /// N(1, 0.02). With `headInitialization == .pytorchDefault` the linear head instead gets PyTorch's
+    /// default U(−1/√fan_in, 1/√fan_in) for weight and bias (what the supervised processors, whose
+    /// `weights_init` matches only conv and batch-norm modules, leave it with).
     func initializeAsReference(key: RandomKey) {
-        let convolutionWeights = Set(blocks.flatMap { $0.convolutions.map { ObjectIdentifier($0.weight) } })
+        var convolutionWeights = Set(blocks.flatMap { $0.convolutions.map { ObjectIdentifier($0.weight) } })
         var linearParameters: [ObjectIdentifier: Int] = [:]
         for layer in [head1, head2].compactMap({ $0 }) {
+            guard configuration.headInitialization == .pytorchDefault else {
+                convolutionWeights.insert(ObjectIdentifier(layer.weight))
+                continue
+            }
             linearParameters[ObjectIdentifier(layer.weight)] = layer.inFeatures
             if let bias = layer.bias { linearParameters[ObjectIdentifier(bias)] = layer.inFeatures }
         }

@@ -33,6 +33,8 @@ public struct TrainConfig: Decodable, Sendable, Equatable {
         /// Drop/add edges per layer on the q branch (DAE), 0 = off.
         public var dropEdges: Double = 0
         public var addEdges: Double = 0
+        /// `reference` (N(0, 0.02), as the pretraining processors) or `pytorch_default`.
+        public var headInit: String = "reference"
 
         public init() {}
     }
@@ -107,13 +109,17 @@ extension TrainConfig {
 extension TrainConfig.ModelSettings {
     public init(from decoder: Decoder) throws {
         let f = try StrictFields(decoder, allowed: ["hidden_channels", "hidden_dim", "feature_dim", "dropout",
-                                                    "drop_edges", "add_edges"])
+                                                    "drop_edges", "add_edges", "head_init"])
         hiddenChannels = try f.int("hidden_channels", default: 16, in: 1...1024)
         hiddenDim = try f.int("hidden_dim", default: 256, in: 1...4096)
         featureDim = try f.int("feature_dim", default: 128, in: 1...4096)
         dropout = try f.double("dropout", default: 0.5, in: 0...0.99)
         dropEdges = try f.double("drop_edges", default: 0, in: 0...1)
         addEdges = try f.double("add_edges", default: 0, in: 0...1)
+        headInit = try f.optionalString("head_init") ?? "reference"
+        guard ["reference", "pytorch_default"].contains(headInit) else {
+            throw f.error("head_init", "unknown head initialisation \"\(headInit)\" (reference or pytorch_default)")
+        }
     }
 }
 

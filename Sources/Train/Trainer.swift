@@ -60,11 +60,7 @@ public final class Trainer {
                                      config: LoaderConfig(batchSize: config.schedule.batch, workers: config.schedule.workers,
                                                           prefetch: 2, seed: config.seed, shuffle: true,
                                                           policy: .dropLast))
-        var encoder = STGCNConfiguration.hiclr
-        encoder.hiddenChannels = config.model.hiddenChannels
-        encoder.hiddenDim = config.model.hiddenDim
-        encoder.dropout = Float(config.model.dropout)
-        encoder.head = .mlp(features: config.model.featureDim)
+        var encoder = PretrainedEncoder.configuration(config.model)
         encoder.graphAugmentation = GraphAugmentation(dropProbability: Float(config.model.dropEdges),
                                                       addProbability: Float(config.model.addEdges))
         model = HiCLRModel(encoder: encoder, queueSize: config.moco.queue, momentum: Float(config.moco.momentum),

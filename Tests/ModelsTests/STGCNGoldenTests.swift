@@ -88,12 +88,20 @@ final class STGCNGoldenTests: XCTestCase {
         XCTAssertEqual(named["st_gcn_networks.9.tcn.3.weight"]!.value.values.reduce(0, +) / 256, 1, accuracy: 0.01)
         XCTAssertEqual(named["st_gcn_networks.9.tcn.2.bias"]!.value.values, Array(repeating: 0, count: 256))
         XCTAssertEqual(named["edge_importance10"]!.value.values, Array(repeating: 1, count: 3 * 25 * 25))
-        // weights_init does not match nn.Linear: the head keeps PyTorch's U(−1/√256, 1/√256), whose std is 1/√(3·256).
+        // The pretraining weights_init matches nn.Linear too: N(0, 0.02), bias 0.
         let head = named["fc.0.weight"]!.value.values
-        XCTAssertLessThanOrEqual(head.map(abs).max()!, 1 / 16)
-        let headStd = (head.map { $0 * $0 }.reduce(0, +) / Float(head.count)).squareRoot()
+        XCTAssertEqual((head.map { $0 * $0 }.reduce(0, +) / Float(head.count)).squareRoot(), 0.02, accuracy: 1e-3)
+        XCTAssertEqual(named["fc.2.bias"]!.value.values, Array(repeating: 0, count: 128))
+        // The option: PyTorch's default U(−1/√256, 1/√256) (std 1/√(3·256)), biases drawn too.
+        var pytorch = STGCNConfiguration.hiclr
+        pytorch.headInitialization = .pytorchDefault
+        let other = Dictionary(uniqueKeysWithValues: STGCN(configuration: pytorch, key: RandomKey(seed: 3)).namedParameters()
+            .map { ($0.name, $0.parameter) })
+        let defaultHead = other["fc.0.weight"]!.value.values
+        XCTAssertLessThanOrEqual(defaultHead.map(abs).max()!, 1 / 16)
+        let headStd = (defaultHead.map { $0 * $0 }.reduce(0, +) / Float(defaultHead.count)).squareRoot()
         XCTAssertEqual(headStd, 1 / (3 * 256 as Float).squareRoot(), accuracy: 1e-3)
-        XCTAssertGreaterThan(named["fc.2.bias"]!.value.values.map(abs).max()!, 0.03)
+        XCTAssertGreaterThan(other["fc.2.bias"]!.value.values.map(abs).max()!, 0.03)
         // Reproducible from the key.
         let again = STGCN(configuration: .hiclr, key: RandomKey(seed: 3))
         XCTAssertEqual(again.blocks[3].temporalConvolution.weight.value.values,

@@ -42,6 +42,7 @@ public struct PretrainedEncoder {
         c.hiddenDim = model.hiddenDim
         c.dropout = Float(model.dropout)
         c.head = .mlp(features: model.featureDim)
+        c.headInitialization = STGCNConfiguration.HeadInitialization(rawValue: model.headInit) ?? .reference
         return c
     }
 

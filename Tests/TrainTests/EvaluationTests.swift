@@ -1,6 +1,8 @@
 import Foundation
 import Tensor
 import Train
+import Loader
+import Augment
 import XCTest
 
 final class EvaluationTests: XCTestCase {
@@ -65,5 +67,32 @@ final class EvaluationTests: XCTestCase {
         XCTAssertThrowsError(try ScoreFile.fuse([(dir, a), (dir.appendingPathComponent("c.h5"), other)])) {
             XCTAssertTrue("\($0)".contains("c.h5"), "\($0)")
         }
+    }
+}
+
+final class FinetuneTests: XCTestCase {
+    /// The whole-network protocol's code path: a class-balanced subset streamed through the loader with
+    /// augmentation, the loss falling, softmax scores for every sample scored.
+    func testSemiSupervisedFinetuneFitsTheLabelledSubset() throws {
+        let shards = try makeSyntheticShards(classes: 4, perClass: 8, valPerClass: 4)
+        let train = try ShardSource.open(directory: shards, benchmark: "xsub", part: "train")
+        let test = try ShardSource.open(directory: shards, benchmark: "xsub", part: "val")
+        var model = TrainConfig.ModelSettings()
+        model.hiddenChannels = 8; model.hiddenDim = 32; model.featureDim = 8; model.dropout = 0
+        var tuner = Finetuner()
+        tuner.epochs = 20; tuner.learningRate = 0.02; tuner.milestones = [100]; tuner.batch = 8
+        let subset = SemiSupervisedSplit.indices(labels: train.labels, fraction: 0.5, seed: 3)
+        XCTAssertEqual(subset.count, 16)
+        var losses: [Float] = []
+        let scores = try tuner.scores(encoder: PretrainedEncoder(random: model), train: train, subset: subset, test: train,
+                                      stream: .joint, classes: 4,
+                                      pipeline: try PipelineLoader.load(repository.appendingPathComponent("pipelines/t0.yaml"))) {
+            losses.append($1)
+        }
+        XCTAssertEqual(scores.shape, [32, 4])
+        for i in 0..<32 { XCTAssertEqual((0..<4).map { scores[i, $0] }.reduce(0, +), 1, accuracy: 1e-5) }
+        let late = losses.suffix(5).reduce(0, +) / 5
+        XCTAssertLessThan(late, losses.first! * 0.75, "\(losses)")
+        _ = test
     }
 }

@@ -17,14 +17,17 @@ release: deps
 	$(SWIFT) build -c release --product hiclr
 
 test: deps
-	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	bash scripts/test.sh
 
 demo: release
 	bash scripts/demo.sh $(HICLR) $(DEMO)
 
 bench: release
-	$(HICLR) bench convert --raw fixtures/ntu60 --copies 100
+	$(HICLR) bench convert --samples 2400
+	$(HICLR) bench augment
+	$(HICLR) convert ntu60 --raw fixtures/ntu60 --out $(DEMO)/bench-ntu60 --overwrite
+	$(HICLR) bench stream --shards $(DEMO)/bench-ntu60
+	$(HICLR) bench engine
 
 clean:
 	rm -rf .build $(DEMO)

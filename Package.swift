@@ -3,6 +3,10 @@
 // Raw readers → Preprocess → Shards → Augment → Loader → Tensor/Models → Train → CLI.
 import PackageDescription
 
+/// The numeric kernels are optimised in debug builds too: unoptimised Swift loops are 10–50× slower, which
+/// would make the training tests (real pretraining runs on small data) take many minutes.
+let optimizedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "hiclr-swift",
     platforms: [.macOS(.v13)],
@@ -42,11 +46,8 @@ let package = Package(
                                                .product(name: "Crypto", package: "swift-crypto")]),
 
         // The trainer.
-        // The engine's element-wise kernels are optimised in debug builds too: unoptimised SIMD code
-        // is ~10× slower and the trainer's tests run it heavily.
-        .target(name: "Tensor", dependencies: ["BLAS"],
-                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
-        .target(name: "Models", dependencies: ["Tensor", "SkeletonCore"]),
+        .target(name: "Tensor", dependencies: ["BLAS"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "Models", dependencies: ["Tensor", "SkeletonCore"], swiftSettings: optimizedEvenInDebug),
         .target(name: "Train", dependencies: ["Models", "Loader", "HDF5", "YAMLFiles", "Yams"]),
 
         .executableTarget(name: "hiclr", dependencies: [

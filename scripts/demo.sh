@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job on the bundled fixtures: convert every raw tree to shards, verify them, and (when the
-# pipeline stages are built) dump augmented views with PNG renders and stream HiCLR batches.
+# The main job on the bundled fixtures: convert every raw tree to shards, verify them, dump augmented
+# views with PNG renders, stream HiCLR batches, pretrain for a few epochs and evaluate the encoder.
 # Usage: scripts/demo.sh [path/to/hiclr] [output folder]
 set -euo pipefail
 HICLR=${1:-.build/release/hiclr}
@@ -35,5 +35,14 @@ fi
 if "$HICLR" --help | grep -qE "^ +stream "; then
   step "stream 4-view HiCLR batches from the shards"
   "$HICLR" stream --shards "$OUT/ntu60" --pipeline pipelines/hiclr.yaml --batch 4 --workers 2 --epochs 2 --hash | tail -6
+fi
+if "$HICLR" --help | grep -qE "^ +train "; then
+  step "pretrain HiCLR for a few epochs on the fixtures (configs/fixtures_tiny.yaml), then evaluate it"
+  sed "s#demo-out/#$OUT/#g" configs/fixtures_tiny.yaml > "$OUT/fixtures_tiny.yaml"
+  "$HICLR" train --config "$OUT/fixtures_tiny.yaml"
+  CKPT=$(ls "$OUT"/runs/tiny/epoch_*.h5 | tail -1)
+  "$HICLR" eval knn --checkpoint "$CKPT" --shards "$OUT/ntu60" --benchmark xview --k 5
+  "$HICLR" eval knn --random --shards "$OUT/ntu60" --benchmark xview --k 5
+  "$HICLR" eval linear --checkpoint "$CKPT" --shards "$OUT/ntu60" --benchmark xview --epochs 50 --scores "$OUT/linear_joint.h5"
 fi
 printf '\ndemo finished: outputs in %s\n' "$OUT"

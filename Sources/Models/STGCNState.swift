@@ -101,16 +101,25 @@ extension STGCN {
     }
 
     /// The reference trainer's `weights_init`, drawing parameter `i` (in `namedParameters()`
-    /// order) from `key.derived(i)`.
+    /// order) from `key.derived(i)`. It matches only `Conv1d`, `Conv2d` and `BatchNorm` modules, so the
+    /// `nn.Linear` head keeps PyTorch's default initialisation, U(−1/√fan_in, 1/√fan_in) for weight and bias.
+    /// (N(0, 0.02) on the head would make the projections ~1e-4 long, and the L2 normalisation of MoCo
+    /// would then amplify their gradients ~10⁴-fold.)
     func initializeAsReference(key: RandomKey) {
-        let convolutionWeights = Set(blocks.flatMap { $0.convolutions.map { ObjectIdentifier($0.weight) } }
-            + [head1, head2].compactMap { $0.map { ObjectIdentifier($0.weight) } })
+        let convolutionWeights = Set(blocks.flatMap { $0.convolutions.map { ObjectIdentifier($0.weight) } })
+        var linearParameters: [ObjectIdentifier: Int] = [:]
+        for layer in [head1, head2].compactMap({ $0 }) {
+            linearParameters[ObjectIdentifier(layer.weight)] = layer.inFeatures
+            if let bias = layer.bias { linearParameters[ObjectIdentifier(bias)] = layer.inFeatures }
+        }
         let normalizationWeights = Set((blocks.flatMap(\.normalizations) + [inputNormalization])
             .map { ObjectIdentifier($0.weight) })
         let importance = Set(edgeImportance.map(ObjectIdentifier.init))
         for (index, entry) in namedParameters().enumerated() {
             let id = ObjectIdentifier(entry.parameter)
-            if convolutionWeights.contains(id) {
+            if let fanIn = linearParameters[id] {
+                Initialization.pytorchDefault(entry.parameter.value, fanIn: fanIn, key: key.derived(UInt64(index)))
+            } else if convolutionWeights.contains(id) {
                 Initialization.normal(entry.parameter.value, std: 0.02, key: key.derived(UInt64(index)))
             } else if normalizationWeights.contains(id) {
                 Initialization.normal(entry.parameter.value, mean: 1, std: 0.02, key: key.derived(UInt64(index)))

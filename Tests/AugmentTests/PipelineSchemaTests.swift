@@ -7,26 +7,11 @@ import XCTest
 final class PipelineSchemaTests: XCTestCase {
     /// Validates each file with the schema; returns file path → list of "field/path: message" errors.
     private func validate(_ files: [URL]) throws -> [String: [String]] {
-        let script = """
-            import json, sys
-            try:
-                import yaml, jsonschema
-            except ImportError as error:
-                print("MISSING " + str(error)); sys.exit(3)
-            schema = json.load(open(sys.argv[1]))
-            jsonschema.Draft202012Validator.check_schema(schema)
-            validator = jsonschema.Draft202012Validator(schema)
-            out = {}
-            for path in sys.argv[2:]:
-                document = yaml.safe_load(open(path))
-                errors = sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.absolute_path)))
-                out[path] = ["/".join(map(str, e.absolute_path)) + ": " + e.message for e in errors]
-            print(json.dumps(out))
-            """
         let schema = TestSupport.repositoryRoot.appendingPathComponent("schemas/pipeline.schema.json")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, schema.path] + files.map(\.path)
+        process.arguments = ["python3", TestSupport.repositoryRoot.appendingPathComponent("scripts/validate_schema.py").path,
+                             schema.path] + files.map(\.path)
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
         process.standardError = stderr

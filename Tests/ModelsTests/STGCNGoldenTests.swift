@@ -88,6 +88,12 @@ final class STGCNGoldenTests: XCTestCase {
         XCTAssertEqual(named["st_gcn_networks.9.tcn.3.weight"]!.value.values.reduce(0, +) / 256, 1, accuracy: 0.01)
         XCTAssertEqual(named["st_gcn_networks.9.tcn.2.bias"]!.value.values, Array(repeating: 0, count: 256))
         XCTAssertEqual(named["edge_importance10"]!.value.values, Array(repeating: 1, count: 3 * 25 * 25))
+        // weights_init does not match nn.Linear: the head keeps PyTorch's U(−1/√256, 1/√256), whose std is 1/√(3·256).
+        let head = named["fc.0.weight"]!.value.values
+        XCTAssertLessThanOrEqual(head.map(abs).max()!, 1 / 16)
+        let headStd = (head.map { $0 * $0 }.reduce(0, +) / Float(head.count)).squareRoot()
+        XCTAssertEqual(headStd, 1 / (3 * 256 as Float).squareRoot(), accuracy: 1e-3)
+        XCTAssertGreaterThan(named["fc.2.bias"]!.value.values.map(abs).max()!, 0.03)
         // Reproducible from the key.
         let again = STGCN(configuration: .hiclr, key: RandomKey(seed: 3))
         XCTAssertEqual(again.blocks[3].temporalConvolution.weight.value.values,

@@ -12,12 +12,18 @@ func temporaryDirectory(_ tag: String) -> URL {
     return url
 }
 
-/// A synthetic action of class `label`: one body whose arms and legs swing with a class-specific pattern,
-/// at a per-sample position, scale and phase (nuisances the encoder should learn to ignore).
-func syntheticClip(label: Int, variant: Int) -> SkeletonClip {
+/// A synthetic action of class `label`: one body whose limbs move with a class-specific pattern, seen through
+/// a per-sample random shear of the kind the T0 augmentation draws (rows [1, a, b], [c, 1, d], [e, f, 1] with
+/// entries up to ±`nuisance`) and with a per-sample phase. The shear is a nuisance a contrastively trained
+/// encoder learns to ignore and a random encoder does not.
+func syntheticClip(label: Int, variant: Int, nuisance: Float = 0.5) -> SkeletonClip {
     var clip = SkeletonClip(frames: 50)
-    let scale = 0.8 + 0.05 * Float(variant % 7)
-    let shift = Float(variant % 5) * 0.1 - 0.2
+    var state = UInt64(variant &* 2_654_435_761 &+ 97)
+    func uniform() -> Float {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(state >> 40) / Float(1 << 24) * 2 - 1
+    }
+    let shear = (0..<6).map { _ in nuisance * uniform() }
     let phase = Float(variant) * 0.7
     for t in 0..<50 {
         let time = Float(t) / 50 * 2 * Float.pi
@@ -30,9 +36,9 @@ func syntheticClip(label: Int, variant: Int) -> SkeletonClip {
             case 2: y += 0.15 * sin(time + phase); z += 0.1 * cos(time + phase)         // bob
             default: x += 0.1 * sin(time * 5 + phase) * Float(v % 2 == 0 ? 1 : -1)     // shiver
             }
-            clip[0, t, v, 0] = scale * x + shift
-            clip[1, t, v, 0] = scale * y
-            clip[2, t, v, 0] = scale * z
+            clip[0, t, v, 0] = x + shear[0] * y + shear[1] * z
+            clip[1, t, v, 0] = shear[2] * x + y + shear[3] * z
+            clip[2, t, v, 0] = shear[4] * x + shear[5] * y + z
         }
     }
     return clip

@@ -12,6 +12,13 @@ public struct FeatureSet {
     public var names: [String]
 
     public var count: Int { labels.count }
+
+    public init(features: Tensor, labels: [Int], names: [String]) {
+        precondition(features.rank == 2 && features.shape[0] == labels.count, "features \(features.shape) for \(labels.count) labels")
+        self.features = features
+        self.labels = labels
+        self.names = names
+    }
 }
 
 /// Runs a frozen encoder (eval mode: running statistics, no dropout) over shard samples.

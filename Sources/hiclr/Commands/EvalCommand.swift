@@ -73,6 +73,16 @@ struct EvalSource: ParsableArguments {
         return (train, test, count)
     }
 
+    /// Pooled features of the train and test parts under this source's frozen encoder.
+    func frozenFeatures() throws -> (encoder: PretrainedEncoder, test: ShardPart, classes: Int, train: FeatureSet, scored: FeatureSet) {
+        let encoder = try encoder()
+        let (train, test, classes) = try parts()
+        let model = try encoder.makeEncoder(head: .none, key: RandomKey(seed: seed))
+        let stream = inputStream(encoder)
+        return (encoder, test, classes, try FeatureExtractor.extract(model, part: train, stream: stream),
+                try FeatureExtractor.extract(model, part: test, stream: stream))
+    }
+
     func report(_ protocolName: String, _ accuracy: Accuracy, scores tensor: Tensor, test: ShardPart,
                 encoder: PretrainedEncoder) throws {
         print("\(protocolName) \(test.benchmark)/\(test.part) [\(encoder.source), stream \(inputStream(encoder).rawValue)]: \(accuracy)")
@@ -101,14 +111,8 @@ struct EvalKNNCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let encoder = try source.encoder()
-            let (train, test, classes) = try source.parts()
-            let model = try encoder.makeEncoder(head: .none, key: RandomKey(seed: source.seed))
-            let stream = source.inputStream(encoder)
-            let bank = try FeatureExtractor.extract(model, part: train, stream: stream)
-            let queries = try FeatureExtractor.extract(model, part: test, stream: stream)
-            let knn = KNNClassifier(k: k, temperature: temperature)
-            let scores = knn.scores(train: bank, test: queries, classes: classes)
+            let (encoder, test, classes, bank, queries) = try source.frozenFeatures()
+            let scores = KNNClassifier(k: k, temperature: temperature).scores(train: bank, test: queries, classes: classes)
             try source.report("knn", Accuracy(scores: scores, labels: test.labels), scores: scores, test: test, encoder: encoder)
         }
     }
@@ -123,14 +127,8 @@ struct EvalLinearCommand: ParsableCommand {
 
     func run() throws {
         try runReporting {
-            let encoder = try source.encoder()
-            let (train, test, classes) = try source.parts()
-            let model = try encoder.makeEncoder(head: .none, key: RandomKey(seed: source.seed))
-            let stream = source.inputStream(encoder)
-            let trainFeatures = try FeatureExtractor.extract(model, part: train, stream: stream)
-            let testFeatures = try FeatureExtractor.extract(model, part: test, stream: stream)
-            let probe = LinearProbe(epochs: epochs, learningRate: lr, seed: source.seed)
-            let scores = probe.scores(train: trainFeatures, test: testFeatures, classes: classes)
+            let (encoder, test, classes, train, scored) = try source.frozenFeatures()
+            let scores = LinearProbe(epochs: epochs, learningRate: lr, seed: source.seed).scores(train: train, test: scored, classes: classes)
             try source.report("linear", Accuracy(scores: scores, labels: test.labels), scores: scores, test: test, encoder: encoder)
         }
     }

@@ -1,0 +1,55 @@
+import Foundation
+import Train
+import XCTest
+
+/// Every shipped training config is valid for schemas/train.schema.json (Python's jsonschema, run through
+/// scripts/validate_schema.py) and for the Swift decoder; broken configs are rejected by both.
+final class ConfigSchemaTests: XCTestCase {
+    func schemaErrors(_ files: [URL]) throws -> [String: [String]] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", repository.appendingPathComponent("scripts/validate_schema.py").path,
+                             repository.appendingPathComponent("schemas/train.schema.json").path] + files.map(\.path)
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0,
+              let result = try JSONSerialization.jsonObject(with: data) as? [String: [String]] else {
+            XCTFail("schema validation did not run (status \(process.terminationStatus)): \(String(decoding: data, as: UTF8.self)) — pip install jsonschema pyyaml")
+            return [:]
+        }
+        return result
+    }
+
+    func testShippedConfigsAreValid() throws {
+        let configs = try FileManager.default.contentsOfDirectory(at: repository.appendingPathComponent("configs"),
+                                                                  includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "yaml" }
+        XCTAssertGreaterThanOrEqual(configs.count, 16)
+        for (file, errors) in try schemaErrors(configs) { XCTAssertEqual(errors, [], file) }
+        for url in configs { XCTAssertNoThrow(try TrainConfig.load(path: url.path), url.lastPathComponent) }
+    }
+
+    func testBrokenConfigsAreRejectedByBoth() throws {
+        let good = try String(contentsOf: repository.appendingPathComponent("configs/fixtures_tiny.yaml"), encoding: .utf8)
+        let broken: [(String, String)] = [
+            ("stream: joint", "stream: skeleton"),
+            ("  lr: 0.05", "  lr: -1"),
+            ("  epochs: 5", "  epochz: 5"),
+            ("name: hiclr-fixtures-tiny\n", ""),
+        ]
+        var urls: [URL] = []
+        for (i, (from, to)) in broken.enumerated() {
+            XCTAssertTrue(good.contains(from), from)
+            let url = temporaryDirectory("config").appendingPathComponent("broken\(i).yaml")
+            try good.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+            urls.append(url)
+            XCTAssertThrowsError(try TrainConfig.load(path: url.path), "\(to)") { e in
+                XCTAssertTrue("\(e)".contains(url.path), "\(e)")
+            }
+        }
+        for (file, errors) in try schemaErrors(urls) { XCTAssertFalse(errors.isEmpty, file) }
+    }
+}

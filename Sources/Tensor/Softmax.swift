@@ -6,23 +6,12 @@ import Darwin
 
 /// Softmax along the last axis of a `[N, K]` tensor (one distribution per row).
 public enum Softmax {
-    /// `exp(x − max) / Σ exp(x − max)` per row.
+    /// `exp(x − max) / Σ exp(x − max)` per row (the exponential of ``LogSoftmax``).
     public static func forward(_ x: Tensor) -> Tensor {
-        let (rows, columns) = rowShape(x)
-        let y = Tensor(uninitializedShape: x.shape)
-        let src = x.pointer, dst = y.pointer
-        Parallel.forEach(rows, costPerItem: columns * 8) { i in
-            let row = src + i * columns, out = dst + i * columns
-            var top = -Float.infinity
-            for j in 0..<columns { top = max(top, row[j]) }
-            var total: Double = 0
-            for j in 0..<columns {
-                let e = expf(row[j] - top)
-                out[j] = e
-                total += Double(e)
-            }
-            let inverse = Float(1 / total)
-            for j in 0..<columns { out[j] *= inverse }
+        let y = LogSoftmax.forward(x)
+        let p = y.pointer
+        Parallel.forEachChunk(y.count, minimumWork: 1 << 14) { range in
+            for i in range { p[i] = expf(p[i]) }
         }
         return y
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Convert
 
 /// The `hiclr` command: one executable, one subcommand per pipeline stage.
 struct HiCLR: ParsableCommand {
@@ -15,5 +16,6 @@ struct HiCLR: ParsableCommand {
 }
 
 enum HiCLRVersion {
-    static let string = "0.1.0"
+    /// The tool version recorded in shards and checkpoints (one definition, in the Convert module).
+    static let string = ConvertVersion.tool
 }

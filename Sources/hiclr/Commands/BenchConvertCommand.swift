@@ -83,9 +83,8 @@ struct BenchConvertCommand: ParsableCommand {
                      workers, t1 / tN, Double(rN.bytesWritten) / 1e6, rN.samples))
         print(String(format: "  official Python pipeline on this machine: 36 samples/s → %.0f× faster; target ≥ 720 samples/s",
                      n / tN / 36))
-        print(String(format: "  peak RSS %.0f MiB; rejected in preprocessing: %d (%d in convert)", peakRSSMiB(), rejected,
-                     r1.rejected.count))
-        if sink == 42 { print("") }
+        print(String(format: "  peak RSS %.0f MiB; rejected in preprocessing: %d (%d in convert); bytes+frames read %d",
+                     peakRSSMiB(), rejected, r1.rejected.count, sink))
     }
 
     /// Copies the source files under distinct NTU120 names until `samples` exist.

@@ -31,10 +31,19 @@ final class BatchBuilder {
         view.deallocate()
     }
 
+    /// The first error reading a partner sample; `build` rethrows it (a damaged partner must not silently
+    /// turn a two-sample stage into a skipped one).
+    private var partnerError: Error?
+
     /// Partner lookup for two-sample stages: partner number → joint clip of sample `number % N`.
     func partner(_ number: Int) -> SkeletonClip? {
         guard dataset.count > 0 else { return nil }
-        return try? dataset.read(.joint, sample: number % dataset.count)
+        do {
+            return try dataset.read(.joint, sample: number % dataset.count)
+        } catch {
+            if partnerError == nil { partnerError = error }
+            return nil
+        }
     }
 
     func build(epoch: Int, index: Int, samples: ArraySlice<Int>) throws -> Batch {
@@ -72,6 +81,10 @@ final class BatchBuilder {
                 }
                 views[v].records.append(outcome.records)
             }
+        }
+        if let error = partnerError {
+            partnerError = nil
+            throw error
         }
         return Batch(epoch: epoch, index: index, sampleIDs: Array(samples),
                      labels: samples.map { dataset.labels[$0] }, views: views)

@@ -2,16 +2,22 @@ import Models
 import Tensor
 
 /// The inputs of one HiCLR step, each `[B, C, T, V, M]`: q and k are two basic views (T0), q1 the normal
-/// view (T1) and q2 the strong view (T2) with its joint mask `[B, T, V]` (true = hidden).
+/// view (T1) and q2 the strong view (T2). A view whose branch masks joints carries its mask `[B, T, V]`
+/// (true = hidden); the model writes its learnable token there (HiCLR: q2; ablations may mask other branches).
 public struct HiCLRViews {
     public var q: Tensor
     public var k: Tensor
     public var q1: Tensor?
     public var q2: Tensor?
+    public var qMask: [Bool]?
+    public var kMask: [Bool]?
+    public var q1Mask: [Bool]?
     public var q2Mask: [Bool]?
 
-    public init(q: Tensor, k: Tensor, q1: Tensor? = nil, q2: Tensor? = nil, q2Mask: [Bool]? = nil) {
-        self.q = q; self.k = k; self.q1 = q1; self.q2 = q2; self.q2Mask = q2Mask
+    public init(q: Tensor, k: Tensor, q1: Tensor? = nil, q2: Tensor? = nil, qMask: [Bool]? = nil, kMask: [Bool]? = nil,
+                q1Mask: [Bool]? = nil, q2Mask: [Bool]? = nil) {
+        self.q = q; self.k = k; self.q1 = q1; self.q2 = q2
+        self.qMask = qMask; self.kMask = kMask; self.q1Mask = q1Mask; self.q2Mask = q2Mask
     }
 }
 
@@ -104,9 +110,11 @@ public final class HiCLRModel {
     /// parameters and the mask token, updates the key encoder by momentum, and enqueues the keys. The caller
     /// zeroes gradients before and runs the optimiser after. `key` seeds dropout and DAE of this step.
     public func trainStep(_ views: HiCLRViews, key: RandomKey, mining: Bool) -> HiCLRLossTerms {
+        for (x, mask) in [(views.q, views.qMask), (views.k, views.kMask), (views.q1, views.q1Mask), (views.q2, views.q2Mask)] {
+            if let x, let mask { fillMask(x, mask: mask) }
+        }
         let passQ = encoderQ.forward(views.q, training: true, key: key.derived(0))
         let passQ1 = views.q1.map { encoderQ.forward($0, training: true, key: key.derived(1), graphAugmentation: false) }
-        if let x2 = views.q2, let mask = views.q2Mask { fillMask(x2, mask: mask) }
         let passQ2 = views.q2.map { encoderQ.forward($0, training: true, key: key.derived(2), graphAugmentation: false) }
         let zq = L2Normalize.forward(passQ.output)
         let zq1 = passQ1.map { L2Normalize.forward($0.output) }
@@ -117,14 +125,15 @@ public final class HiCLRModel {
                                                      graphAugmentation: false).output)
         let result = loss.compute(q: zq, k: k, q1: zq1, q2: zq2, queue: queue, mining: mining)
 
-        encoderQ.backward(passQ.tape!, outputGradient: L2Normalize.backward(result.dq, input: passQ.output))
-        if let pass = passQ1, let d = result.dq1 {
-            encoderQ.backward(pass.tape!, outputGradient: L2Normalize.backward(d, input: pass.output))
-        }
-        if let pass = passQ2, let d = result.dq2 {
-            let dx = encoderQ.backward(pass.tape!, outputGradient: L2Normalize.backward(d, input: pass.output),
-                                       needInputGradient: views.q2Mask != nil)
-            if let dx, let mask = views.q2Mask { maskParameter.gradient[flat: 0] += maskGradient(dx, mask: mask) }
+        // Back through each query branch; a masked branch also hands the token its input gradient.
+        let branches: [(STGCN.Output?, Tensor?, [Bool]?)] = [(passQ, result.dq, views.qMask),
+                                                              (passQ1, result.dq1, views.q1Mask),
+                                                              (passQ2, result.dq2, views.q2Mask)]
+        for (pass, gradient, mask) in branches {
+            guard let pass, let gradient else { continue }
+            let dx = encoderQ.backward(pass.tape!, outputGradient: L2Normalize.backward(gradient, input: pass.output),
+                                       needInputGradient: mask != nil)
+            if let dx, let mask { maskParameter.gradient[flat: 0] += maskGradient(dx, mask: mask) }
         }
         queue.enqueue(k)
         return result.terms

@@ -75,9 +75,11 @@ public final class Trainer {
     /// The encoder inputs of a batch.
     func views(_ batch: Batch) throws -> HiCLRViews {
         func input(_ index: Int) throws -> Tensor { try ViewTensors.tensor(batch.views[index], stream: config.stream) }
+        func mask(_ index: Int?) -> [Bool]? { index.flatMap { batch.views[$0].mask } }
         return HiCLRViews(q: try input(branches.q), k: try input(branches.k),
                           q1: try branches.q1.map(input), q2: try branches.q2.map(input),
-                          q2Mask: branches.q2.flatMap { batch.views[$0].mask })
+                          qMask: mask(branches.q), kMask: mask(branches.k), q1Mask: mask(branches.q1),
+                          q2Mask: mask(branches.q2))
     }
 
     /// Runs one epoch; `progress(batchesDone, batchesTotal)` after each step.

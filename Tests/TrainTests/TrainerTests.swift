@@ -1,6 +1,7 @@
 import Foundation
 import Tensor
 import Train
+import Models
 import XCTest
 
 final class TrainerTests: XCTestCase {
@@ -95,5 +96,36 @@ final class TrainerTests: XCTestCase {
         XCTAssertThrowsError(try TrainConfig.parse(typo, file: "typo.yaml")) { e in
             XCTAssertTrue("\(e)".contains("did you mean \"momentum\""), "\(e)")
         }
+    }
+}
+
+final class MaskTokenTests: XCTestCase {
+    /// Every masked joint of a masked view holds the learnable token (all coordinates, both bodies) when the
+    /// encoder sees it, and the token gets a gradient.
+    func testMaskedJointsCarryTheTokenAndTheTokenLearns() throws {
+        var c = STGCNConfiguration.hiclr
+        c.hiddenChannels = 4; c.hiddenDim = 8; c.head = .mlp(features: 4); c.dropout = 0
+        let b = 4
+        func input(_ offset: Int) -> Tensor {
+            Tensor(shape: [b, 3, 50, 25, 2], values: (0..<b).flatMap { syntheticClip(label: $0 % 4, variant: $0 + offset).values })
+        }
+        var mask = [Bool](repeating: false, count: b * 50 * 25)
+        for i in stride(from: 3, to: mask.count, by: 11) { mask[i] = true }
+        let model = HiCLRModel(encoder: c, queueSize: 8, momentum: 0.999, loss: HiCLRLoss(temperature: 0.2, lambda: 0.5),
+                               key: RandomKey(seed: 1))
+        model.maskParameter.value[flat: 0] = 0.3
+        let original = input(30)
+        let views = HiCLRViews(q: input(0), k: input(10), q1: input(20), q2: original.copy(), q2Mask: mask)
+        model.maskParameter.zeroGradient()
+        _ = model.trainStep(views, key: RandomKey(seed: 5), mining: false)
+        let x2 = try XCTUnwrap(views.q2)
+        for (i, hidden) in mask.enumerated() {
+            let (n, t, v) = (i / 1250, i / 25 % 50, i % 25)
+            for ch in 0..<3 { for m in 0..<2 {
+                let value = x2[n, ch, t, v, m]
+                XCTAssertEqual(value, hidden ? 0.3 : original[n, ch, t, v, m])
+            } }
+        }
+        XCTAssertNotEqual(model.maskParameter.gradient[flat: 0], 0)
     }
 }

@@ -57,12 +57,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SkeletonCoreTests", dependencies: ["SkeletonCore"]),
-        .testTarget(name: "HDF5Tests", dependencies: ["HDF5"]),
+        .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "RawDataTests", dependencies: ["RawData"]),
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "RawData"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5"]),
+        .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "TestSupport"]),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData"]),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore"],
                     resources: [.copy("Golden")]),
@@ -71,7 +72,8 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore",
+                                                    "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -13,10 +13,8 @@ public enum ShardSource {
         let chosen = benchmark ?? set.manifest.shards.first?.benchmark ?? ""
         if verify {
             for record in set.manifest.shards(benchmark: chosen, part: part) {
-                let url = set.url(of: record)
-                let digest = try FileDigest.sha256(of: url)
-                guard digest.hex == record.sha256, digest.bytes == record.bytes else {
-                    throw InputError(file: url.path, "checksum mismatch: \(digest.bytes) bytes with sha256 \(digest.hex.prefix(12))…, the manifest says \(record.bytes) bytes with \(record.sha256.prefix(12))… (corrupted or replaced; re-run convert)")
+                if let problem = try set.checksumProblems(of: record).first {
+                    throw InputError(file: problem.file, "checksum mismatch: \(problem.message) (corrupted or replaced; re-run convert)")
                 }
             }
         }

@@ -55,16 +55,9 @@ public struct ShardSet: Sendable {
         let url = url(of: record)
         func problem(_ message: String) -> VerifyProblem { VerifyProblem(file: url.path, message: message) }
         guard FileManager.default.fileExists(atPath: url.path) else { return [problem("file is missing")] }
-        var problems: [VerifyProblem] = []
+        var problems: [VerifyProblem]
         do {
-            let digest = try FileDigest.sha256(of: url)
-            if digest.bytes != record.bytes {
-                problems.append(problem("\(digest.bytes) bytes, the manifest says \(record.bytes)"
-                                        + (digest.bytes < record.bytes ? " (truncated)" : "")))
-            }
-            if digest.hex != record.sha256 {
-                problems.append(problem("sha256 \(digest.hex) does not match the manifest's \(record.sha256)"))
-            }
+            problems = try checksumProblems(of: record)
         } catch {
             return [problem("\(error)")]
         }
@@ -85,6 +78,22 @@ public struct ShardSet: Sendable {
             }
         } catch {
             problems.append(problem("cannot be read: \(error)"))
+        }
+        return problems
+    }
+
+    /// Re-hashes one shard file and compares its size and sha256 with the manifest record; empty when they match.
+    public func checksumProblems(of record: ShardRecord) throws -> [VerifyProblem] {
+        let url = url(of: record)
+        func problem(_ message: String) -> VerifyProblem { VerifyProblem(file: url.path, message: message) }
+        let digest = try FileDigest.sha256(of: url)
+        var problems: [VerifyProblem] = []
+        if digest.bytes != record.bytes {
+            problems.append(problem("\(digest.bytes) bytes, the manifest says \(record.bytes)"
+                                    + (digest.bytes < record.bytes ? " (truncated)" : "")))
+        }
+        if digest.hex != record.sha256 {
+            problems.append(problem("sha256 \(digest.hex) does not match the manifest's \(record.sha256)"))
         }
         return problems
     }

@@ -1,23 +1,18 @@
 import Foundation
 import Train
+import TestSupport
 import XCTest
 
 /// Every shipped training config is valid for schemas/train.schema.json (Python's jsonschema, run through
 /// scripts/validate_schema.py) and for the Swift decoder; broken configs are rejected by both.
 final class ConfigSchemaTests: XCTestCase {
     func schemaErrors(_ files: [URL]) throws -> [String: [String]] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", repository.appendingPathComponent("scripts/validate_schema.py").path,
-                             repository.appendingPathComponent("schemas/train.schema.json").path] + files.map(\.path)
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let result = try JSONSerialization.jsonObject(with: data) as? [String: [String]] else {
-            XCTFail("schema validation did not run (status \(process.terminationStatus)): \(String(decoding: data, as: UTF8.self)) — pip install jsonschema pyyaml")
+        let (status, output) = try runProcess("/usr/bin/env", [
+            "python3", repository.appendingPathComponent("scripts/validate_schema.py").path,
+            repository.appendingPathComponent("schemas/train.schema.json").path] + files.map(\.path))
+        guard status == 0,
+              let result = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: [String]] else {
+            XCTFail("schema validation did not run (status \(status)): \(output) — pip install jsonschema pyyaml")
             return [:]
         }
         return result

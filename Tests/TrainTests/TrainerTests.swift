@@ -2,6 +2,7 @@ import Foundation
 import Tensor
 import Train
 import Models
+import TestSupport
 import XCTest
 
 final class TrainerTests: XCTestCase {
@@ -74,16 +75,8 @@ final class TrainerTests: XCTestCase {
         assert f.attrs["epoch"] == 1
         print("ok")
         """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, url.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(process.terminationStatus, 0, "h5py check failed (pip install h5py): \(output)")
+        let (status, output) = try runProcess("/usr/bin/env", ["python3", "-c", script, url.path])
+        XCTAssertEqual(status, 0, "h5py check failed (pip install h5py): \(output)")
     }
 
     func testConfigErrorsNameTheField() {

@@ -83,8 +83,9 @@ struct EvalSource: ParsableArguments {
                 try FeatureExtractor.extract(model, part: test, stream: stream))
     }
 
-    func report(_ protocolName: String, _ accuracy: Accuracy, scores tensor: Tensor, test: ShardPart,
-                encoder: PretrainedEncoder) throws {
+    /// Prints the accuracy of `tensor` on `test` and writes the scores when asked to.
+    func report(_ protocolName: String, scores tensor: Tensor, test: ShardPart, encoder: PretrainedEncoder) throws {
+        let accuracy = Accuracy(scores: tensor, labels: test.labels)
         print("\(protocolName) \(test.benchmark)/\(test.part) [\(encoder.source), stream \(inputStream(encoder).rawValue)]: \(accuracy)")
         if let path = scores {
             try ScoreFile(scores: tensor, labels: test.labels, names: test.names,
@@ -113,7 +114,7 @@ struct EvalKNNCommand: ParsableCommand {
         try runReporting {
             let (encoder, test, classes, bank, queries) = try source.frozenFeatures()
             let scores = KNNClassifier(k: k, temperature: temperature).scores(train: bank, test: queries, classes: classes)
-            try source.report("knn", Accuracy(scores: scores, labels: test.labels), scores: scores, test: test, encoder: encoder)
+            try source.report("knn", scores: scores, test: test, encoder: encoder)
         }
     }
 }
@@ -129,7 +130,7 @@ struct EvalLinearCommand: ParsableCommand {
         try runReporting {
             let (encoder, test, classes, train, scored) = try source.frozenFeatures()
             let scores = LinearProbe(epochs: epochs, learningRate: lr, seed: source.seed).scores(train: train, test: scored, classes: classes)
-            try source.report("linear", Accuracy(scores: scores, labels: test.labels), scores: scores, test: test, encoder: encoder)
+            try source.report("linear", scores: scores, test: test, encoder: encoder)
         }
     }
 }
@@ -159,7 +160,7 @@ struct FinetuneOptions: ParsableArguments {
             bar.update(epoch, extra: String(format: "loss %.4f", loss))
         }
         bar.finish()
-        try source.report(name, Accuracy(scores: scores, labels: test.labels), scores: scores, test: test, encoder: encoder)
+        try source.report(name, scores: scores, test: test, encoder: encoder)
     }
 }
 

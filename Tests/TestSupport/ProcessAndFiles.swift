@@ -1,0 +1,34 @@
+import Foundation
+import XCTest
+
+/// A fresh temporary directory named `<tag>-<uuid>`, removed when the test ends.
+public func makeTemporaryDirectory(_ test: XCTestCase, tag: String = "tests") throws -> URL {
+    let url = FileManager.default.temporaryDirectory
+        .appendingPathComponent("\(tag)-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+    return url
+}
+
+/// Runs an executable, returning (exit status, stdout + stderr).
+public func runProcess(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// The python3 on PATH, or nil.
+public func findPython() -> String? {
+    let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+    for dir in paths where FileManager.default.isExecutableFile(atPath: "\(dir)/python3") {
+        return "\(dir)/python3"
+    }
+    return nil
+}

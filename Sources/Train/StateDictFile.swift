@@ -34,9 +34,7 @@ public enum StateDictFile {
     /// Writes `entries` and `attributes` to `url` through a temporary file renamed at the end, so a crash
     /// never leaves a half checkpoint under the final name.
     public static func write(_ entries: [Entry], attributes: [String: HDF5AttributeValue], to url: URL) throws {
-        let partial = url.deletingLastPathComponent().appendingPathComponent("." + url.lastPathComponent + ".partial")
-        do {
-            let file = try HDF5File(creating: partial.path)
+        try HDF5File.writeAtomically(to: url.path) { file in
             for entry in entries {
                 let shape = entry.tensor.shape
                 if entry.isCounter {
@@ -49,13 +47,6 @@ public enum StateDictFile {
             var attributes = attributes
             attributes[layoutVersionAttribute] = .int64(layoutVersion)
             for (key, value) in attributes.sorted(by: { $0.key < $1.key }) { try file.setAttribute(key, value) }
-            try file.close()
-        } catch {
-            try? FileManager.default.removeItem(at: partial)
-            throw error
-        }
-        guard rename(partial.path, url.path) == 0 else {
-            throw InputError(file: url.path, "cannot rename the finished checkpoint into place: " + String(cString: strerror(errno)))
         }
     }
 

@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "hiclr", targets: ["hiclr"]),
+        // The loader's C ABI for Python (python/hiclr/include/hiclr_loader.h): libHiCLRLoaderC.so.
+        .library(name: "HiCLRLoaderC", type: .dynamic, targets: ["LoaderC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -49,6 +51,8 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["BLAS"], swiftSettings: optimizedEvenInDebug),
         .target(name: "Models", dependencies: ["Tensor", "SkeletonCore"], swiftSettings: optimizedEvenInDebug),
         .target(name: "Train", dependencies: ["Models", "Loader", "HDF5", "YAMLFiles", "Yams"]),
+
+        .target(name: "LoaderC", dependencies: ["Loader", "Augment", "Shards", "SkeletonCore"]),
 
         .executableTarget(name: "hiclr", dependencies: [
             "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Augment", "Loader",

@@ -3,6 +3,9 @@
     torchrun --nproc_per_node=2 examples/pretrain_torch.py --config configs/fixtures_tiny.yaml
     python3 examples/pretrain_torch.py --config configs/fixtures_tiny.yaml          # one process
 
+(Debian's torch 1.13 under Python 3.11: its torchrun fails on the default `--redirects 0` with "'NoneType' object
+has no attribute 'get'"; add `--redirects 1 --tee 1`.)
+
 The config is the one `hiclr train` reads (shards, benchmark, part, pipeline, stream, seed, output, model, moco,
 optimizer, schedule). Each rank streams its disjoint share of every epoch (rank and world from torch.distributed);
 `schedule.batch` is the batch per rank. gloo on CPU, nccl when CUDA is present (one GPU per local rank).
@@ -34,7 +37,7 @@ except ImportError:
 
 import hiclr.torch as ht  # noqa: E402
 from hiclr import checkpoint  # noqa: E402
-from hiclr.torch.models import HiCLR  # noqa: E402
+from hiclr.torch import models  # noqa: E402
 
 BONE_PARENTS = [1, 20, 20, 2, 20, 4, 5, 6, 20, 8, 9, 10, 0, 12, 13, 14, 0, 16, 17, 18, 20, 22, 7, 24, 11]
 
@@ -112,9 +115,13 @@ def main():
                             pin_memory=cuda)
 
     torch.manual_seed(int(config.get("seed", 0)))
-    model = HiCLR(hidden_channels=model_cfg["hidden_channels"], hidden_dim=model_cfg["hidden_dim"],
+    model = models.HiCLR(hidden_channels=model_cfg["hidden_channels"], hidden_dim=model_cfg["hidden_dim"],
                   feature_dim=model_cfg["feature_dim"], queue_size=queue, momentum=moco["momentum"],
-                  temperature=moco["temperature"], dropout=model_cfg["dropout"]).to(device)
+                  temperature=moco["temperature"], dropout=model_cfg["dropout"])
+    if hasattr(models, "reference_init_"):  # the reference processors' initialisation, as `hiclr train`
+        models.reference_init_(model.encoder_q)
+        model.encoder_k.load_state_dict(model.encoder_q.state_dict())
+    model = model.to(device)
     optimizer = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=opt_cfg["lr"],
                                 momentum=opt_cfg["momentum"], weight_decay=opt_cfg["weight_decay"])
     names = {p: n for n, p in model.named_parameters()}

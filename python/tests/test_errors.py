@@ -1,5 +1,6 @@
 """Bad input from Python raises a Python exception whose message names the file; the process never crashes."""
 
+import os
 import subprocess
 import sys
 
@@ -124,3 +125,24 @@ def test_library_not_found(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("OK") and str(tmp_path / "libnothing.so") in out.stdout
+
+
+def test_pip_install_needs_no_compiler(shards, tmp_path):
+    """`pip install ./python` (pure Python, the header included) gives a package that streams the same batches."""
+    target = tmp_path / "site"
+    out = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-build-isolation", "--no-deps",
+                          "--target", str(target), str(REPO / "python")], capture_output=True, text=True)
+    if out.returncode != 0 and "No module named pip" in out.stderr:
+        pytest.skip("pip is not installed")
+    assert out.returncode == 0, out.stderr
+    assert (target / "hiclr" / "include" / "hiclr_loader.h").is_file()
+    code = ("import sys, hiclr.torch as ht\n"
+            "assert ht.__file__.startswith(sys.argv[1]), ht.__file__\n"
+            "s = ht.ShardStream(sys.argv[2], benchmark='xview', pipeline=sys.argv[3], batch_size=4, workers=1)\n"
+            "print(' '.join(ht.batch_digest(b) for b in s))\n")
+    env = dict(os.environ, PYTHONPATH=str(target))
+    run = subprocess.run([sys.executable, "-c", code, str(target), str(shards), str(PIPELINE)], capture_output=True,
+                         text=True, env=env, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    stream = ht.ShardStream(shards, benchmark="xview", pipeline=PIPELINE, batch_size=4, workers=1)
+    assert run.stdout.split() == [ht.batch_digest(b) for b in stream]

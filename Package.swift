@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore",
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
                                                     "TestSupport"]),
     ],
     swiftLanguageModes: [.v5]

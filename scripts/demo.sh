@@ -43,5 +43,6 @@ if "$HICLR" --help | grep -qE "^ +train "; then
   "$HICLR" eval knn --checkpoint "$CKPT" --shards "$OUT/ntu60" --benchmark xview --k 5
   "$HICLR" eval knn --random --shards "$OUT/ntu60" --benchmark xview --k 5
   "$HICLR" eval linear --checkpoint "$CKPT" --shards "$OUT/ntu60" --benchmark xview --epochs 50 --scores "$OUT/linear_joint.h5"
+  "$HICLR" eval features --checkpoint "$CKPT" --shards "$OUT/ntu60" --benchmark xview --part val --out "$OUT/features_val.h5"
 fi
 printf '\ndemo finished: outputs in %s\n' "$OUT"

@@ -13,9 +13,10 @@ extension SkeletonStream: ExpressibleByArgument {}
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a pretrained encoder: knn, linear, semi, finetune; fuse stream scores with fusion.",
+        abstract: "Evaluate a pretrained encoder: knn, linear, semi, finetune; fuse stream scores with fusion; "
+            + "export pooled features with features.",
         subcommands: [EvalKNNCommand.self, EvalLinearCommand.self, EvalSemiCommand.self, EvalFinetuneCommand.self,
-                      EvalFusionCommand.self])
+                      EvalFusionCommand.self, EvalFeaturesCommand.self])
 }
 
 /// Options every protocol shares.

@@ -37,8 +37,8 @@ struct TrainCommand: ParsableCommand {
         let trainer: Trainer
         let text: String
         do {
-            text = try String(contentsOfFile: config, encoding: .utf8)
-            let parsed = try TrainConfig.parse(text, file: config)
+            let parsed: TrainConfig
+            (parsed, text) = try TrainConfig.loadResolved(path: config)
             trainer = try Trainer(config: parsed, configText: text)
             if let resume { try trainer.loadCheckpoint(from: URL(fileURLWithPath: resume)) }
             try FileManager.default.createDirectory(at: trainer.output, withIntermediateDirectories: true)

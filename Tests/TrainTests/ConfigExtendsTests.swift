@@ -17,7 +17,7 @@ final class ConfigExtendsTests: XCTestCase {
         for url in old {
             let newPath = repository.appendingPathComponent("configs/" + url.lastPathComponent).path
             let newText = try String(contentsOfFile: newPath, encoding: .utf8)
-            XCTAssertTrue(newText.contains("extends: base/hiclr_paper.yaml"), url.lastPathComponent)
+            XCTAssertTrue(newText.contains("extends: hiclr_paper.yaml"), url.lastPathComponent)
             XCTAssertLessThanOrEqual(newText.split(separator: "\n").count, 10, url.lastPathComponent)
             let expected = try TrainConfig.load(path: url.path)
             let (loaded, text) = try TrainConfig.loadResolved(path: newPath)

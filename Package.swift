@@ -83,7 +83,8 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
-                                                    "TestSupport"]),
+                                                    "ShippedFiles", "TestSupport"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

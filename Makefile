@@ -27,6 +27,7 @@ bench: release
 	$(HICLR) bench augment
 	$(HICLR) convert ntu60 --raw fixtures/ntu60 --out $(DEMO)/bench-ntu60 --overwrite
 	$(HICLR) bench stream --shards $(DEMO)/bench-ntu60
+	$(HICLR) export reference --shards $(DEMO)/bench-ntu60 --out $(DEMO)/bench-export
 	$(HICLR) bench engine
 
 clean:

@@ -40,6 +40,7 @@ let package = Package(
         .target(name: "Shards", dependencies: ["SkeletonCore", "HDF5",
                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Convert", dependencies: ["SkeletonCore", "RawData", "Preprocess", "Shards"]),
+        .target(name: "Export", dependencies: ["SkeletonCore", "Shards"]),
         .target(name: "YAMLFiles", dependencies: ["SkeletonCore", "Yams"]),
         .target(name: "Augment", dependencies: ["SkeletonCore", "YAMLFiles", "Yams"]),
         .target(name: "Loader", dependencies: ["SkeletonCore", "Shards", "Augment",
@@ -51,7 +52,7 @@ let package = Package(
         .target(name: "Train", dependencies: ["Models", "Loader", "HDF5", "YAMLFiles", "Yams"]),
 
         .executableTarget(name: "hiclr", dependencies: [
-            "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Augment", "Loader",
+            "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Export", "Augment", "Loader",
             "Tensor", "Models", "Train", "Render", "HDF5",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -65,6 +66,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "TestSupport"]),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "TestSupport"]),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment"]),

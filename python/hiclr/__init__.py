@@ -1,0 +1,1 @@
+"""hiclr: Python side of the hiclr-swift project."""

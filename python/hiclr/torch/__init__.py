@@ -1,0 +1,1 @@
+"""PyTorch models written to match the reference (see models.py)."""

@@ -1,5 +1,6 @@
 import Foundation
 import SkeletonCore
+import YAMLFiles
 import XCTest
 @testable import Augment
 

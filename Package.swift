@@ -69,6 +69,8 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SkeletonCoreTests", dependencies: ["SkeletonCore"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "SkeletonCore", "TestSupport"]),
+        .testTarget(name: "YAMLFilesTests", dependencies: ["YAMLFiles", "SkeletonCore"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "RawDataTests", dependencies: ["RawData"]),
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "RawData"],

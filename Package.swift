@@ -73,7 +73,8 @@ let package = Package(
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore",
-                                                    "TestSupport"]),
+                                                    "TestSupport", "HDF5"],
+                    exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

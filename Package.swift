@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "TestSupport"]),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "TestSupport"]),
-        .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore", "ShippedFiles"],
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore", "ShippedFiles", "YAMLFiles"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "BLAS"],

@@ -1,8 +1,8 @@
 import Foundation
 import SkeletonCore
+import YAMLFiles
 import XCTest
 @testable import Augment
-import YAMLFiles
 
 /// The stage registry is the one list of stages: the schema, `hiclr stages` help (defaults included) and the
 /// decoder agree with it, and a stage declared outside the registry runs through the runner with its hooks.

@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
                                                     "TestSupport"],
-                    exclude: ["Fixtures"]),
+                    exclude: ["Fixtures", "Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -20,6 +20,8 @@ public struct ConvertOptions: Sendable {
     public var strict: Bool
     /// Replace an existing conversion in `out`.
     public var overwrite: Bool
+    /// Raw coordinates whose magnitude exceeds this (metres) reject their file.
+    public var maxCoordinate: Float = CoordinateBound.defaultMetres
 
     public init(dataset: DatasetKind, raw: URL, out: URL, benchmarks: [Benchmark] = [], mode: PreprocessMode = .reference,
                 missing: URL? = nil, splits: URL? = nil, workers: Int = 1, shardSize: Int = 4096,

@@ -10,7 +10,7 @@ struct InspectCommand: ParsableCommand {
         discussion: """
         Prints the dataset, mode, conversion options and counters, and per benchmark part the sample count, \
         shard files and label histogram. --verify re-hashes every shard (sha256 against the manifest), reopens \
-        it and checks shapes, sample counts and labels; it exits with status 1 when anything is wrong.
+        it and checks shapes, sample counts, labels and that every stored float is finite; it exits with status 1 when anything is wrong.
         """)
 
     @Argument(help: "Shard directory (holds manifest.json).")
@@ -49,7 +49,7 @@ struct InspectCommand: ParsableCommand {
         let problems = try set.verify { done, _, _ in bar.update(done) }
         bar.finish()
         if problems.isEmpty {
-            print("  verified: every sha256, shape, count and label histogram matches the manifest")
+            print("  verified: every sha256, shape, count and label histogram matches the manifest, every value is finite")
         } else {
             for p in problems { printError("  problem: \(p)") }
             printError("verify failed: \(problems.count) problem(s)")

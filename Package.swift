@@ -74,6 +74,11 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore",
                                                     "TestSupport"]),
+        // Issue 13: alias bombs, seeded mutation fuzzing, kill -9 fault injection and damage detection.
+        .testTarget(name: "ReliabilityTests", dependencies: ["YAMLFiles", "Yams", "SkeletonCore", "RawData", "Shards",
+                                                          "Convert", "Augment", "Loader", "Train", "HDF5",
+                                                          "TestSupport"],
+                    swiftSettings: optimizedEvenInDebug),
     ],
     swiftLanguageModes: [.v5]
 )

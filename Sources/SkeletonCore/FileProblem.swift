@@ -98,6 +98,16 @@ public enum FileProblem {
         return "\(error)"
     }
 
+    /// One line for any error: a Foundation file error becomes "<path>: <cause>", anything else its description.
+    public static func sentence(for error: Error) -> String {
+        if error is InputError { return "\(error)" }
+        let ns = error as NSError
+        guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return "\(error)" }
+        let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+        guard let path else { return describe(error, path: "") }
+        return Printable.escaped(path) + ": " + describe(error, path: path)
+    }
+
     /// Reads a text file as UTF-8, with one sentence for every way that fails (missing, a folder, a FIFO, not
     /// UTF-8, …). A leading byte-order mark is dropped.
     public static func readText(_ path: String, kind: String) throws -> String {

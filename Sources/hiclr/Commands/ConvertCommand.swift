@@ -92,7 +92,7 @@ struct ConvertCommand: ParsableCommand {
         } catch {
             bar?.finish()
             if case ConvertError.nothingWritten(let partial) = error { print(Self.summary(partial, out: out)) }
-            printError("error: \(error)")
+            printError("error: \(FileProblem.sentence(for: error))")
             throw ExitCode.failure
         }
         print(Self.summary(result, out: out))

@@ -69,7 +69,7 @@ struct DumpCommand: ParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(FileProblem.sentence(for: error))\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SkeletonCore
 import Shards
 
 /// `hiclr inspect`: what a shard directory holds, and with --verify whether it is intact.
@@ -25,7 +26,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let set: ShardSet
         do { set = try ShardSet(directory: URL(fileURLWithPath: directory)) } catch {
-            printError("error: \(error)")
+            printError("error: \(FileProblem.sentence(for: error))")
             throw ExitCode.failure
         }
         let m = set.manifest

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Augment
 import Foundation
+import SkeletonCore
 import Loader
 import Shards
 
@@ -95,7 +96,7 @@ struct StreamCommand: ParsableCommand {
                     + "lower --batch or use --policy pad")
             }
         } catch {
-            printError("error: \(error)")
+            printError("error: \(FileProblem.sentence(for: error))")
             throw ExitCode.failure
         }
         let branches = loader.runner.pipeline.branches.map(\.name)
@@ -119,7 +120,7 @@ struct StreamCommand: ParsableCommand {
                     }
                 } catch {
                     bar?.finish()
-                    printError("error: \(error)")
+                    printError("error: \(FileProblem.sentence(for: error))")
                     throw ExitCode.failure
                 }
                 bar?.finish()

@@ -56,7 +56,7 @@ struct TrainCommand: ParsableCommand {
             run = try TrainingRun(trainer: trainer, totalEpochs: epochs ?? parsed.schedule.epochs,
                                   start: resume == nil ? .fresh(overwrite: overwrite) : .resume)
         } catch {
-            printError("error: \(error)")
+            printError("error: \(FileProblem.sentence(for: error))")
             throw ExitCode.failure
         }
         let trainer = run.trainer
@@ -77,7 +77,7 @@ struct TrainCommand: ParsableCommand {
             })
         } catch {
             bar?.finish()
-            printError("error: \(error)")
+            printError("error: \(FileProblem.sentence(for: error))")
             throw ExitCode.failure
         }
     }

@@ -41,7 +41,12 @@ let package = Package(
                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Convert", dependencies: ["SkeletonCore", "RawData", "Preprocess", "Shards"]),
         .target(name: "YAMLFiles", dependencies: ["SkeletonCore", "Yams"]),
-        .target(name: "Augment", dependencies: ["SkeletonCore", "YAMLFiles", "Yams"]),
+        // The shipped pipelines/ and configs/ as resources, found by name from any folder. Each resource target's
+        // folder holds a symbolic link to the repository folder (the only copy); `.process` follows the link.
+        .target(name: "ShippedPipelines", resources: [.process("pipelines")]),
+        .target(name: "ShippedConfigs", resources: [.process("configs")]),
+        .target(name: "ShippedFiles", dependencies: ["SkeletonCore", "ShippedPipelines", "ShippedConfigs"]),
+        .target(name: "Augment", dependencies: ["SkeletonCore", "YAMLFiles", "Yams", "ShippedFiles"]),
         .target(name: "Loader", dependencies: ["SkeletonCore", "Shards", "Augment",
                                                .product(name: "Crypto", package: "swift-crypto")]),
 
@@ -52,7 +57,7 @@ let package = Package(
 
         .executableTarget(name: "hiclr", dependencies: [
             "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Augment", "Loader",
-            "Tensor", "Models", "Train", "Render", "HDF5",
+            "Tensor", "Models", "Train", "Render", "HDF5", "ShippedFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -65,14 +70,15 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "TestSupport"]),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData"]),
-        .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore"],
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore", "ShippedFiles"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "BLAS"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore",
+        .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
                                                     "TestSupport"]),
         // Issue 13: alias bombs, seeded mutation fuzzing, kill -9 fault injection and damage detection.
         .testTarget(name: "ReliabilityTests", dependencies: ["YAMLFiles", "Yams", "SkeletonCore", "RawData", "Shards",

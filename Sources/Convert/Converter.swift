@@ -74,6 +74,7 @@ public final class Converter {
         report.notes = notes
         report.skippedMissing = scan.skippedMissing.count
         report.skippedOtherDataset = scan.notInDataset.count
+        for (b, videos) in scan.unlisted { report.videosNotInSplit[b.rawValue] = videos.count }
         for problem in scan.rejected {
             if options.strict { throw ConvertError.strict(problem.description) }
             report.reject(problem.description, code: "bad_file")

@@ -112,13 +112,13 @@ public enum FileProblem {
     /// UTF-8, …). A leading byte-order mark is dropped.
     public static func readText(_ path: String, kind: String) throws -> String {
         if let kindProblem = notRegularFile(path) {
-            throw InputError(file: path, "cannot read the \(kind): \(kindProblem)")
+            throw InputError(file: path, "cannot read \(kind): \(kindProblem)")
         }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw InputError(file: path, "cannot read the \(kind): \(describe(error, path: path))")
+            throw InputError(file: path, "cannot read \(kind): \(describe(error, path: path))")
         }
         guard var text = String(data: data, encoding: .utf8) else {
             let offset = firstInvalidUTF8(data)

@@ -32,7 +32,7 @@ final class CommandMessageTests: XCTestCase {
         XCTAssertEqual(status, 1)
         XCTAssertTrue(output.contains("\(latin1.path):1: the training config is not UTF-8 text (byte 9)"), output)
         (status, output) = try hiclr(["train", "--config", root.path])
-        XCTAssertTrue(output.contains("\(root.path): cannot read the training config: is a folder, not a file"), output)
+        XCTAssertTrue(output.contains("\(root.path): cannot read config file: is a folder, not a file"), output)
         let shards = root.appendingPathComponent("shards")
         XCTAssertEqual(try convertFixtures(shards).0, 0)
         (status, output) = try hiclr(["dump", "--shards", shards.path, "--pipeline", latin1.path, "--seed", "1",

@@ -29,7 +29,7 @@ final class PrintableTests: XCTestCase {
             XCTAssertEqual("\($0)", "\(latin1.path):2: the pipeline file is not UTF-8 text (byte 7)")
         }
         XCTAssertThrowsError(try FileProblem.readText(dir.path, kind: "pipeline file")) {
-            XCTAssertEqual("\($0)", "\(dir.path): cannot read the pipeline file: is a folder, not a file")
+            XCTAssertEqual("\($0)", "\(dir.path): cannot read pipeline file: is a folder, not a file")
         }
         let bom = dir.appendingPathComponent("bom.yaml")
         try Data([0xEF, 0xBB, 0xBF, 0x61]).write(to: bom)

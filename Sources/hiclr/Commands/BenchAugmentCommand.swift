@@ -17,8 +17,8 @@ struct BenchAugmentCommand: ParsableCommand {
         and through the allocating `views(for:)` API on one thread. Prints views/s and the time ratio to memcpy.
         """)
 
-    @Option(help: "Pipeline file to time as a whole.")
-    var pipeline: String = "pipelines/hiclr.yaml"
+    @Option(help: shippedHelp(.pipeline, "Pipeline to time as a whole"))
+    var pipeline: String = "hiclr"
 
     @Option(help: "Samples per timed run.")
     var samples: Int = 20_000
@@ -40,7 +40,7 @@ struct BenchAugmentCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pipeline = try PipelineLoader.load(path: self.pipeline)
+        let pipeline = try PipelineLoader.load(reference: self.pipeline)
         let runner = PipelineRunner(pipeline)
         let sources = (0..<clips).map { Self.syntheticClip(frames: frames, phase: Float($0) * 0.37) }
         let count = frames * ClipBuffer.valuesPerFrame

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShippedFiles
 import Tensor
 import SkeletonCore
 import Train
@@ -16,11 +17,19 @@ struct TrainCommand: ParsableCommand {
         epoch_NNNN.h5 (HDF5, one dataset per reference state_dict key). --resume continues from a checkpoint \
         and gives the same losses as an uninterrupted run (log.jsonl is cut back to the checkpoint's epoch). A run \
         folder that already holds a run is refused unless --resume or --overwrite is given. The config's peak \
-        memory is estimated first and a config over --max-memory-gib is refused.
+        memory is estimated first and a config over --max-memory-gib is refused. --config takes a file or the \
+        name of a shipped config (e.g. ntu60_xsub_joint); --out and --shards replace the config's `output` and \
+        `shards`, and the run folder's config.yaml records the values used.
         """)
 
-    @Option(help: "Training config (YAML).")
+    @Option(help: shippedHelp(.config, "Training config (YAML)"))
     var config: String
+
+    @Option(help: "Run folder: replaces the config's `output` (one config, many runs).")
+    var out: String?
+
+    @Option(help: "Shard directory: replaces the config's `shards`.")
+    var shards: String?
 
     @Option(help: "Checkpoint to resume from (a run folder's epoch_NNNN.h5).")
     var resume: String?
@@ -48,10 +57,14 @@ struct TrainCommand: ParsableCommand {
         TensorStoragePool.limitBytes = Int(poolGib * Double(1 << 30))
         let run: TrainingRun
         do {
-            let text = try FileProblem.readText(config, kind: "training config")
-            let parsed = try TrainConfig.parse(text, file: config)
+            let url = try ShippedFiles.resolve(.config, config)
+            var overrides: [(key: String, value: String)] = []
+            if let out { overrides.append(("output", out)) }
+            if let shards { overrides.append(("shards", shards)) }
+            let text = TrainConfig.overriding(try FileProblem.readText(url.path, kind: "training config"), overrides)
+            let parsed = try TrainConfig.parse(text, file: url.path)
             let trainer = try Trainer(config: parsed, configText: text,
-                                      memoryLimitBytes: maxMemoryGib.map { $0 * Double(1 << 30) }, configFile: config)
+                                      memoryLimitBytes: maxMemoryGib.map { $0 * Double(1 << 30) }, configFile: url.path)
             if let resume { try trainer.loadCheckpoint(from: URL(fileURLWithPath: resume)) }
             run = try TrainingRun(trainer: trainer, totalEpochs: epochs ?? parsed.schedule.epochs,
                                   start: resume == nil ? .fresh(overwrite: overwrite) : .resume)

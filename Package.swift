@@ -53,7 +53,8 @@ let package = Package(
         // The trainer.
         .target(name: "Tensor", dependencies: ["BLAS"], swiftSettings: optimizedEvenInDebug),
         .target(name: "Models", dependencies: ["Tensor", "SkeletonCore"], swiftSettings: optimizedEvenInDebug),
-        .target(name: "Train", dependencies: ["Models", "Loader", "HDF5", "YAMLFiles", "Yams"]),
+        .target(name: "Train", dependencies: ["Models", "Loader", "HDF5", "YAMLFiles", "Yams",
+                                              .product(name: "Crypto", package: "swift-crypto")]),
 
         .executableTarget(name: "hiclr", dependencies: [
             "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Augment", "Loader",

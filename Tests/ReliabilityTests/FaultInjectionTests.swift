@@ -173,9 +173,10 @@ final class FaultInjectionTests: XCTestCase {
             let checkpoints = ((try? fm.contentsOfDirectory(atPath: run.path)) ?? [])
                 .filter { $0.hasPrefix("epoch_") && $0.hasSuffix(".h5") }.sorted()
             let extra = checkpoints.last.map { ["--resume", run.appendingPathComponent($0).path] } ?? ["--overwrite"]
-            if !killed && checkpoints.last == "epoch_0003.h5" { continue }     // finished before the kill
-            let (_, again, _, out) = try train(name, extra: extra)
-            XCTAssertEqual(again, 0, "\(label): \(out)")
+            if checkpoints.last != "epoch_0003.h5" {                            // else it finished before the kill
+                let (_, again, _, out) = try train(name, extra: extra)
+                XCTAssertEqual(again, 0, "\(label): \(out)")
+            }
             XCTAssertEqual(try losses(run), expectedLog, "\(label): log.jsonl differs (duplicate or missing epochs?)")
             XCTAssertEqual(try tensors(run.appendingPathComponent("epoch_0003.h5")), expectedFinal, label)
             XCTAssertFalse(try fm.contentsOfDirectory(atPath: run.path).contains { $0.hasSuffix(".partial") }, label)

@@ -116,6 +116,9 @@ struct ConvertCommand: ParsableCommand {
                             Double(r.bytesRead) / 1e6 / max(r.seconds, 1e-3))]
         for key in r.written.keys.sorted() { lines.append("  wrote \(key): \(r.written[key]!) samples") }
         lines.append("  skipped (missing-skeleton list): \(r.skippedMissing)")
+        if r.skippedOtherDataset > 0 {
+            lines.append("  skipped (samples of the other NTU dataset): \(r.skippedOtherDataset)")
+        }
         for key in r.videosNotInSplit.keys.sorted() {
             lines.append("  \(key): \(r.videosNotInSplit[key]!) videos in neither list of the split file, put in the test part as the reference does")
         }

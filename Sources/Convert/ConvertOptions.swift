@@ -22,6 +22,8 @@ public struct ConvertOptions: Sendable {
     public var overwrite: Bool
     /// Raw coordinates whose magnitude exceeds this (metres) reject their file.
     public var maxCoordinate: Float = CoordinateBound.defaultMetres
+    /// Also store every sample's raw frames (first two bodies per frame in file order) in the shards.
+    public var keepRaw: Bool = true
 
     public init(dataset: DatasetKind, raw: URL, out: URL, benchmarks: [Benchmark] = [], mode: PreprocessMode = .reference,
                 missing: URL? = nil, splits: URL? = nil, workers: Int = 1, shardSize: Int = 4096,
@@ -47,6 +49,7 @@ public struct ConvertOptions: Sendable {
             "frames": "50",
             "long_clip_trim": dataset.isNTU ? LongClipTrim.first.rawValue : LongClipTrim.centred.rawValue,
             "shard_size": String(shardSize),
+            "keep_raw": keepRaw ? "true" : "false",
         ]
     }
 }

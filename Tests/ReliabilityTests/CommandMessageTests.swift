@@ -30,7 +30,7 @@ final class CommandMessageTests: XCTestCase {
         try Data("name: caf\u{E9}\n".data(using: .isoLatin1)!).write(to: latin1)
         var (status, output) = try hiclr(["train", "--config", latin1.path])
         XCTAssertEqual(status, 1)
-        XCTAssertTrue(output.contains("\(latin1.path):1: the training config is not UTF-8 text (byte 9)"), output)
+        XCTAssertTrue(output.contains("\(latin1.path):1: the training config file is not UTF-8 text (byte 9)"), output)
         (status, output) = try hiclr(["train", "--config", root.path])
         XCTAssertTrue(output.contains("\(root.path): cannot read config file: is a folder, not a file"), output)
         let shards = root.appendingPathComponent("shards")

@@ -59,6 +59,9 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Largest coordinate magnitude (metres) a raw file may hold; a file with a larger one is rejected (a finite 3e38 would become inf in the bone and motion streams).")
     var maxCoordinate: Float = CoordinateBound.defaultMetres
 
+    @Flag(inversion: .prefixedNo, help: "Also keep every sample's raw frames in the shards (needed by `hiclr export reference`).")
+    var keepRaw = true
+
     @Option(help: "Also write the full report (every rejection) as JSON to this file.")
     var report: String?
 
@@ -81,6 +84,7 @@ struct ConvertCommand: ParsableCommand {
             mode: mode, missing: missing.map { URL(fileURLWithPath: $0) }, splits: splits.map { URL(fileURLWithPath: $0) },
             workers: workers, shardSize: shardSize, strict: strict, overwrite: overwrite)
         options.maxCoordinate = maxCoordinate
+        options.keepRaw = keepRaw
         var bar: ProgressBar?
         let result: ConvertReport
         do {

@@ -61,7 +61,8 @@ struct TrainCommand: ParsableCommand {
             var overrides: [(key: String, value: String)] = []
             if let out { overrides.append(("output", out)) }
             if let shards { overrides.append(("shards", shards)) }
-            let text = TrainConfig.overriding(try FileProblem.readText(url.path, kind: "training config"), overrides)
+            // A config that extends a base is recorded merged, so the run folder and checkpoints read alone.
+            let text = TrainConfig.overriding(try TrainConfig.loadResolved(path: url.path).text, overrides)
             let parsed = try TrainConfig.parse(text, file: url.path)
             let trainer = try Trainer(config: parsed, configText: text,
                                       memoryLimitBytes: maxMemoryGib.map { $0 * Double(1 << 30) }, configFile: url.path)

@@ -5,7 +5,7 @@ SWIFT ?= swift
 HICLR = .build/release/hiclr
 DEMO = demo-out
 
-.PHONY: deps build release test demo bench clean
+.PHONY: deps build release test fuzz demo bench clean
 
 deps:
 	bash scripts/install-deps.sh
@@ -18,6 +18,13 @@ release: deps
 
 test: deps
 	bash scripts/test.sh
+
+# Long fuzzing run: FUZZ_INPUTS inputs over every reader (CI runs 20,000), FUZZ_SEED picks the mutations.
+FUZZ_INPUTS ?= 500000
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: deps
+	$(SWIFT) build --build-tests
+	HICLR_FUZZ_INPUTS=$(FUZZ_INPUTS) HICLR_FUZZ_SEED=$(FUZZ_SEED) $(SWIFT) test --skip-build --disable-swift-testing --filter ReliabilityTests.FuzzTests
 
 demo: release
 	bash scripts/demo.sh $(HICLR) $(DEMO)

@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["BLAS"], swiftSettings: optimizedEvenInDebug),
         .target(name: "Models", dependencies: ["Tensor", "SkeletonCore"], swiftSettings: optimizedEvenInDebug),
         .target(name: "Train", dependencies: ["SkeletonCore", "Shards", "Augment", "Loader", "Tensor", "Models", "HDF5",
-                                              "YAMLFiles"]),
+                                              "YAMLFiles", .product(name: "Crypto", package: "swift-crypto")]),
 
         .target(name: "LoaderC", dependencies: ["Loader", "Augment", "Shards", "SkeletonCore"]),
 
@@ -90,6 +90,10 @@ let package = Package(
         .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
                                                     "TestSupport"],
                     exclude: ["Fixtures", "Golden"]),
+        // Issue 13: alias bombs, seeded mutation fuzzing, kill -9 fault injection and damage detection.
+        .testTarget(name: "ReliabilityTests", dependencies: ["YAMLFiles", "Yams", "SkeletonCore", "RawData", "Shards",
+                                                          "Augment", "Loader", "Train", "TestSupport"],
+                    swiftSettings: optimizedEvenInDebug),
     ],
     swiftLanguageModes: [.v5]
 )

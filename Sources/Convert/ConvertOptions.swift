@@ -20,6 +20,8 @@ public struct ConvertOptions: Sendable {
     public var strict: Bool
     /// Replace an existing conversion in `out`.
     public var overwrite: Bool
+    /// Raw coordinates whose magnitude exceeds this (metres) reject their file.
+    public var maxCoordinate: Float = CoordinateBound.defaultMetres
     /// Also store every sample's raw frames (first two bodies per frame in file order) in the shards.
     public var keepRaw: Bool = true
 

@@ -11,6 +11,8 @@ public struct ConvertReport: Codable, Sendable {
     public var written: [String: Int] = [:]
     /// Samples skipped because the missing-skeleton list names them.
     public var skippedMissing = 0
+    /// NTU samples of the other NTU dataset (e.g. NTU120-only classes when converting NTU60).
+    public var skippedOtherDataset = 0
     /// PKU-MMD videos in neither list of a benchmark's split file, per benchmark: they went to its test part.
     public var videosNotInSplit: [String: Int] = [:]
     /// One line per rejected file or sample: `file[:line]: reason`.
@@ -22,6 +24,9 @@ public struct ConvertReport: Codable, Sendable {
     public var seconds: Double = 0
     public var bytesRead = 0
     public var bytesWritten = 0
+    /// What was done to the output folder besides writing the conversion (stale files of an interrupted run
+    /// deleted, a previous conversion restored), one line each.
+    public var notes: [String] = []
 
     public init() {}
 
@@ -36,6 +41,7 @@ public struct ConvertReport: Codable, Sendable {
     public var counters: [String: Int] {
         var c: [String: Int] = ["files_read": filesRead, "samples": samples, "skipped_missing": skippedMissing,
                                 "rejected": rejected.count]
+        if skippedOtherDataset > 0 { c["skipped_other_dataset"] = skippedOtherDataset }
         for (k, v) in written { c["written." + k] = v }
         for (k, v) in rejectedByReason { c["rejected." + k] = v }
         for (k, v) in decisions { c["clean." + k] = v }

@@ -15,13 +15,24 @@ public struct ConvertProgress: Sendable {
 /// Why a conversion stopped.
 public enum ConvertError: Error, CustomStringConvertible {
     case outputNotEmpty(String)
+    /// The output folder holds files hiclr did not write (named).
+    case foreignFiles(String, [String])
+    /// Shard files but no manifest: a conversion that did not finish.
+    case incomplete(String)
     case strict(String)
     case nothingWritten(ConvertReport)
 
     public var description: String {
         switch self {
         case .outputNotEmpty(let path):
-            return "\(path): already holds a conversion (manifest.json or .h5 files); pass --overwrite to replace it"
+            return "\(Printable.escaped(path)): already holds a conversion (manifest.json and its shards); "
+                + "pass --overwrite to replace it"
+        case .foreignFiles(let path, let names):
+            return "\(Printable.escaped(path)): holds \(names.count) file(s) that no conversion's manifest lists "
+                + "(\(OutputFolder.list(names))); nothing was changed: choose an empty or new --out folder, "
+                + "or move those files away"
+        case .incomplete(let path):
+            return "\(Printable.escaped(path)): incomplete conversion, no manifest: rerun with --overwrite"
         case .strict(let line): return "stopped by --strict: \(line)"
         case .nothingWritten(let report):
             return "no sample was written (\(report.rejected.count) rejected, \(report.skippedMissing) skipped as missing)"
@@ -33,12 +44,16 @@ public enum ConvertError: Error, CustomStringConvertible {
 ///
 /// Files are read and preprocessed by `workers` threads in blocks; each block's results are appended to the
 /// shard writers in file-name order, so the shards are byte-identical whatever the worker count. Shards are
-/// written under temporary names and renamed when complete; the manifest is written last. If the conversion
-/// fails, the files it wrote are removed.
+/// written under temporary names and renamed when complete; the manifest is written last. Everything is
+/// checked (inputs, the output folder) before anything is written; the conversion goes into a hidden sibling
+/// folder that is swapped in only when complete (`OutputFolder`), so a failed or killed run never costs the
+/// previous conversion. If the conversion fails, the files it wrote are removed.
 public final class Converter {
     public let options: ConvertOptions
     /// Files processed per block (bounds memory: one block of samples is in flight).
     public var blockSize = 256
+    /// Test hook: called with "swap", "mid-swap" and "retire" while the result is swapped into `out`.
+    public var commitHook: ((String) -> Void)?
 
     public init(options: ConvertOptions) {
         self.options = options
@@ -47,12 +62,18 @@ public final class Converter {
     /// Runs the conversion, calling `progress` after each block.
     public func run(progress: (ConvertProgress) -> Void = { _ in }) throws -> ConvertReport {
         let start = DispatchTime.now()
-        try prepareOutput()
+        let folder = OutputFolder(options.out)
+        // Check everything before anything is written or deleted.
         let missing = try options.missing.map(MissingList.read) ?? []
         let scan = try RawDatasetScan.scan(dataset: options.dataset, raw: options.raw, missing: missing,
                                            splits: options.splits)
+        let notes = try folder.recover()
+        let plan = try folder.plan(overwrite: options.overwrite)
+        try folder.makeStaging()
         var report = ConvertReport()
+        report.notes = notes
         report.skippedMissing = scan.skippedMissing.count
+        report.skippedOtherDataset = scan.notInDataset.count
         for (b, videos) in scan.unlisted { report.videosNotInSplit[b.rawValue] = videos.count }
         for problem in scan.rejected {
             if options.strict { throw ConvertError.strict(problem.description) }
@@ -68,7 +89,7 @@ public final class Converter {
             let info = ShardSetInfo(dataset: options.dataset.rawValue, benchmark: b.rawValue, part: p.rawValue,
                                     mode: options.mode.rawValue, options: options.recorded,
                                     toolVersion: ConvertVersion.tool)
-            let w = try ShardWriter(directory: options.out, info: info, shardSize: options.shardSize,
+            let w = try ShardWriter(directory: folder.staging, info: info, shardSize: options.shardSize,
                                     keepRaw: options.keepRaw)
             writers[key] = w
             writerOrder.append(key)
@@ -77,7 +98,8 @@ public final class Converter {
 
         var records: [ShardRecord] = []
         do {
-            let processor = ItemProcessor(dataset: options.dataset, mode: options.mode, keepRaw: options.keepRaw)
+            let processor = ItemProcessor(dataset: options.dataset, mode: options.mode, keepRaw: options.keepRaw,
+                                          maxCoordinate: options.maxCoordinate)
             let items = scan.items
             var done = 0
             var written = 0
@@ -106,13 +128,14 @@ public final class Converter {
                 done += block.count
                 progress(ConvertProgress(filesDone: done, filesTotal: items.count, samplesWritten: written))
             }
+            FaultPoint.reached("convert.written")      // samples written, shards still partial
             guard !writers.isEmpty else {
                 throw ConvertError.nothingWritten(report)
             }
             for key in writerOrder.sorted() { records += try writers[key]!.finish() }
         } catch {
             writers.removeAll()          // writers never finished leave no final-named file behind
-            for r in records { try? FileManager.default.removeItem(at: options.out.appendingPathComponent(r.file)) }
+            folder.discardStaging()
             throw error
         }
         report.bytesWritten = records.reduce(0) { $0 + $1.bytes }
@@ -121,19 +144,15 @@ public final class Converter {
                                 toolVersion: ConvertVersion.tool, createdBy: "hiclr convert",
                                 options: options.recorded, shards: records)
         manifest.report = report.counters
-        try manifest.write(to: options.out)
+        manifest.notConverted = report.rejected
+        do {
+            try manifest.write(to: folder.staging)
+            try folder.commit(plan, hook: commitHook)
+        } catch {
+            folder.discardStaging()
+            throw error
+        }
         return report
-    }
-
-    /// Creates `out`, refusing to mix with an earlier conversion unless `overwrite` is set.
-    func prepareOutput() throws {
-        let fm = FileManager.default
-        try fm.createDirectory(at: options.out, withIntermediateDirectories: true)
-        let existing = try fm.contentsOfDirectory(atPath: options.out.path)
-            .filter { $0 == "manifest.json" || $0.hasSuffix(".h5") }
-        guard !existing.isEmpty else { return }
-        guard options.overwrite else { throw ConvertError.outputNotEmpty(options.out.path) }
-        for name in existing { try fm.removeItem(at: options.out.appendingPathComponent(name)) }
     }
 
     /// `transform` over `items` on `workers` threads; results in input order.

@@ -24,11 +24,14 @@ struct ItemOutput: Sendable {
 struct ItemProcessor: Sendable {
     let dataset: DatasetKind
     let preprocessor: Preprocessor
+    let maxCoordinate: Float
     let keepRaw: Bool
 
-    init(dataset: DatasetKind, mode: PreprocessMode, keepRaw: Bool = false) {
+    init(dataset: DatasetKind, mode: PreprocessMode, keepRaw: Bool = false,
+         maxCoordinate: Float = CoordinateBound.defaultMetres) {
         self.dataset = dataset
         self.keepRaw = keepRaw
+        self.maxCoordinate = maxCoordinate
         self.preprocessor = Preprocessor(mode: mode, trim: dataset.isNTU ? .first : .centred)
     }
 
@@ -38,7 +41,7 @@ struct ItemProcessor: Sendable {
         case .ntu(let url, let name):
             out.bytesRead = fileSize(url)
             do {
-                let seq = try NTUSkeletonReader.read(url)
+                let seq = try NTUSkeletonReader.read(url, maxCoordinate: maxCoordinate)
                 let data = try preprocessor.process(seq)
                 out.samples.append(try sample(name.description, name.label, item.parts, data, seq))
             } catch let e as InputError {
@@ -53,7 +56,7 @@ struct ItemProcessor: Sendable {
             let seq: RawSequence
             let instances: [PKUReader.Instance]
             do {
-                seq = try PKUReader.readSkeleton(skeletonURL)
+                seq = try PKUReader.readSkeleton(skeletonURL, maxCoordinate: maxCoordinate)
                 instances = try PKUReader.readLabels(labelURL, classCount: dataset.classCount)
             } catch let e as InputError {
                 out.rejections.append((e.description, "bad_file"))
@@ -61,6 +64,10 @@ struct ItemProcessor: Sendable {
             } catch {
                 out.rejections.append(("\(skeletonURL.path): \(error)", "error"))
                 return out
+            }
+            if instances.isEmpty {
+                out.rejections.append(("\(labelURL.path): the label file lists no action, so video \(video) gives no sample",
+                                       "empty_label_file"))
             }
             for instance in instances {
                 let place = "\(labelURL.path):\(instance.line)"
@@ -115,6 +122,7 @@ struct ItemProcessor: Sendable {
     }
 
     private func fileSize(_ url: URL) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int) ?? 0
+        // Follow symlinks: the size of the file read, not of the link.
+        ((try? FileManager.default.attributesOfItem(atPath: url.resolvingSymlinksInPath().path))?[.size] as? Int) ?? 0
     }
 }

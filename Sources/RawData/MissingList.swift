@@ -10,10 +10,7 @@ import SkeletonCore
 public enum MissingList {
     /// Reads the list; blank lines, `#` comments and the leading prose header are ignored; names are upper-cased.
     public static func read(_ url: URL) throws -> Set<String> {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw InputError(file: url.path, "cannot read missing-skeleton list: \(error.localizedDescription)")
-        }
+        let text = try FileProblem.readText(url.path, kind: "missing-skeleton list")
         var names = Set<String>()
         var inHeader = true
         for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {

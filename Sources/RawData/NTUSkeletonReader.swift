@@ -15,22 +15,25 @@ public enum NTUSkeletonReader {
                               "handRightState", "isRestricted", "leanX", "leanY", "trackingState"]
 
     /// Reads and parses the file at `url`.
-    public static func read(_ url: URL) throws -> RawSequence {
+    public static func read(_ url: URL, maxCoordinate: Float = CoordinateBound.defaultMetres) throws -> RawSequence {
+        if let kind = FileProblem.notRegularFile(url.path) { throw InputError(file: url.path, "cannot read: \(kind)") }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw InputError(file: url.path, "cannot read file: \(error.localizedDescription)")
+            throw InputError(file: url.path, "cannot read file: \(FileProblem.describe(error, path: url.path))")
         }
-        return try parse(data, file: url.path)
+        return try parse(data, file: url.path, maxCoordinate: maxCoordinate)
     }
 
     /// Parses the contents of one `.skeleton` file; `file` is used in error messages.
-    public static func parse(_ data: Data, file: String) throws -> RawSequence {
+    public static func parse(_ data: Data, file: String,
+                             maxCoordinate: Float = CoordinateBound.defaultMetres) throws -> RawSequence {
         try data.withUnsafeBytes { raw in
-            try parse(raw.bindMemory(to: UInt8.self), file: file)
+            try parse(raw.bindMemory(to: UInt8.self), file: file, maxCoordinate: maxCoordinate)
         }
     }
 
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws -> RawSequence {
+    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, file: String,
+                             maxCoordinate: Float = CoordinateBound.defaultMetres) throws -> RawSequence {
         var s = ByteScanner(bytes: bytes, file: file)
         if s.atEnd() { throw InputError(file: file, "file is empty") }
         let frames = try s.readInt("frame count")
@@ -56,9 +59,9 @@ public enum NTUSkeletonReader {
                     if jointCount != 25 { throw s.error("joint count is \(jointCount), expected 25") }
                     try s.endLine(expecting: "the joint count")
                     for v in 0..<25 {
-                        joints[v * 3] = try s.readFloat("x of joint \(v + 1)")
-                        joints[v * 3 + 1] = try s.readFloat("y of joint \(v + 1)")
-                        joints[v * 3 + 2] = try s.readFloat("z of joint \(v + 1)")
+                        joints[v * 3] = try s.readCoordinate("x of joint \(v + 1)", bound: maxCoordinate)
+                        joints[v * 3 + 1] = try s.readCoordinate("y of joint \(v + 1)", bound: maxCoordinate)
+                        joints[v * 3 + 2] = try s.readCoordinate("z of joint \(v + 1)", bound: maxCoordinate)
                         for _ in 0..<9 { try s.skipNumber("value of joint \(v + 1)") }
                         try s.endLine(expecting: "the 12 values of joint \(v + 1)")
                     }

@@ -17,17 +17,19 @@ public enum PKUReader {
     }
 
     /// Reads a skeleton file: every frame gets two bodies with IDs 0 and 1 (an absent body is all zeros).
-    public static func readSkeleton(_ url: URL) throws -> RawSequence {
+    public static func readSkeleton(_ url: URL, maxCoordinate: Float = CoordinateBound.defaultMetres) throws -> RawSequence {
+        if let kind = FileProblem.notRegularFile(url.path) { throw InputError(file: url.path, "cannot read: \(kind)") }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw InputError(file: url.path, "cannot read file: \(error.localizedDescription)")
+            throw InputError(file: url.path, "cannot read file: \(FileProblem.describe(error, path: url.path))")
         }
         return try data.withUnsafeBytes { raw in
-            try parseSkeleton(raw.bindMemory(to: UInt8.self), file: url.path)
+            try parseSkeleton(raw.bindMemory(to: UInt8.self), file: url.path, maxCoordinate: maxCoordinate)
         }
     }
 
-    public static func parseSkeleton(_ bytes: UnsafeBufferPointer<UInt8>, file: String) throws -> RawSequence {
+    public static func parseSkeleton(_ bytes: UnsafeBufferPointer<UInt8>, file: String,
+                                     maxCoordinate: Float = CoordinateBound.defaultMetres) throws -> RawSequence {
         var s = ByteScanner(bytes: bytes, file: file)
         if s.atEnd() { throw InputError(file: file, "file is empty") }
         var seq = RawSequence()
@@ -36,7 +38,7 @@ public enum PKUReader {
         try xyz.withUnsafeMutableBufferPointer { values in
             while !s.atEnd() {
                 for k in 0..<150 {
-                    values[k] = try s.readFloat("value \(k + 1) of 150")
+                    values[k] = try s.readCoordinate("value \(k + 1) of 150", bound: maxCoordinate)
                 }
                 try s.endLine(expecting: "150 values")
                 seq.appendBody(id: 0, xyz: UnsafeBufferPointer(rebasing: values[0..<75]))
@@ -49,9 +51,10 @@ public enum PKUReader {
 
     /// Reads a label file. Malformed lines are errors naming the line; `classCount` bounds the label.
     public static func readLabels(_ url: URL, classCount: Int) throws -> [Instance] {
+        if let kind = FileProblem.notRegularFile(url.path) { throw InputError(file: url.path, "cannot read: \(kind)") }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw InputError(file: url.path, "cannot read label file: \(error.localizedDescription)")
+            throw InputError(file: url.path, "cannot read label file: \(FileProblem.describe(error, path: url.path))")
         }
         return try data.withUnsafeBytes { raw in
             var s = ByteScanner(bytes: raw.bindMemory(to: UInt8.self), file: url.path)
@@ -96,10 +99,7 @@ public struct PKUSplit: Equatable, Sendable {
     }
 
     public static func read(_ url: URL) throws -> PKUSplit {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            throw InputError(file: url.path, "cannot read split file: \(error.localizedDescription)")
-        }
+        let text = try FileProblem.readText(url.path, kind: "split file")
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         guard lines.count >= 4 else {

@@ -27,6 +27,8 @@ public struct RawDatasetScan: Sendable {
     public var skippedMissing: [String] = []
     /// Files left out, each with a one-line reason naming the file.
     public var rejected: [InputError] = []
+    /// NTU samples of the other NTU dataset (NTU120-only setups or classes when converting NTU60), left out.
+    public var notInDataset: [String] = []
     /// PKU-MMD videos in neither list of a benchmark's split file, per benchmark; they go to its test part.
     public var unlisted: [Benchmark: [String]] = [:]
 
@@ -41,32 +43,64 @@ public struct RawDatasetScan: Sendable {
         return dataset.isNTU ? try scanNTU(dataset, raw, missing) : try scanPKU(dataset, raw, splits)
     }
 
-    /// Regular files under `dir` (recursively) whose extension is one of `extensions`, sorted by path.
-    static func files(under dir: URL, extensions: Set<String>) throws -> [URL] {
-        guard let walker = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: [.isRegularFileKey],
-                                                          options: [.skipsHiddenFiles]) else {
+    /// Regular files under `dir` (recursively) whose extension is one of `extensions`, sorted by path. A
+    /// sub-folder that cannot be read, and a matching entry that is not a regular file (a folder named
+    /// `X.skeleton`, a FIFO, a symlink loop), are added to `rejected`, never skipped silently.
+    static func files(under dir: URL, extensions: Set<String>, rejected: inout [InputError]) throws -> [URL] {
+        var unreadable: [InputError] = []
+        guard let walker = FileManager.default.enumerator(
+            at: dir, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles],
+            errorHandler: { url, error in
+                unreadable.append(InputError(file: url.path, "folder cannot be read (\(FileProblem.describe(error, path: url.path))); its files were not converted"))
+                return true
+            }) else {
             throw InputError(file: dir.path, "cannot list folder")
         }
         var out: [URL] = []
-        for case let url as URL in walker where extensions.contains(url.pathExtension.lowercased()) {
+        for case let url as URL in walker {
+            guard extensions.contains(url.pathExtension.lowercased()) else {
+                var isDir: ObjCBool = false
+                if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), isDir.boolValue,
+                   !FileManager.default.isReadableFile(atPath: url.path)
+                    || !FileManager.default.isExecutableFile(atPath: url.path),
+                   !unreadable.contains(where: { $0.file == url.path }) {
+                    unreadable.append(InputError(file: url.path, "folder cannot be read (permission denied); "
+                                                 + "its files were not converted"))
+                }
+                continue
+            }
+            if let problem = FileProblem.notRegularFile(url.path) {
+                if problem.hasPrefix("is a folder") { walker.skipDescendants() }
+                rejected.append(InputError(file: url.path, problem + "; not converted"))
+                continue
+            }
             out.append(url)
         }
         if FileManager.default.isReadableFile(atPath: dir.path) == false {
             throw InputError(file: dir.path, "folder is not readable")
         }
+        var seen = Set<String>()
+        rejected += unreadable.filter { seen.insert($0.file).inserted }
         return out.sorted { $0.path < $1.path }
     }
+
+    static func files(under dir: URL, extensions: Set<String>) throws -> [URL] {
+        var ignored: [InputError] = []
+        return try files(under: dir, extensions: extensions, rejected: &ignored)
+    }
+
+    private static func key(_ name: NTUSampleName) -> String { name.description }
 
     static func scanNTU(_ dataset: DatasetKind, _ raw: URL, _ missing: Set<String>) throws -> RawDatasetScan {
         var scan = RawDatasetScan()
         var seen = Set<String>()
-        for url in try files(under: raw, extensions: ["skeleton"]) {
+        for url in try files(under: raw, extensions: ["skeleton"], rejected: &scan.rejected) {
             let name: NTUSampleName
             do { name = try NTUSampleName(parsing: url.lastPathComponent) } catch let e as InputError {
                 scan.rejected.append(InputError(file: url.path, e.message))
                 continue
             }
-            guard NTUSplits.belongs(name, to: dataset) else { continue }
+            guard NTUSplits.belongs(name, to: dataset) else { scan.notInDataset.append(key(name)); continue }
             let key = name.description
             if missing.contains(key) { scan.skippedMissing.append(key); continue }
             guard seen.insert(key).inserted else {
@@ -111,12 +145,12 @@ public struct RawDatasetScan: Sendable {
                 .first { FileManager.default.fileExists(atPath: $0.path) }
             return (b, try PKUSplit.read(found ?? splitDir.appendingPathComponent(names[0])))
         }
+        var scan = RawDatasetScan()
         var labelFiles: [String: URL] = [:]
-        for url in try files(under: labelDir, extensions: ["txt", "label"]) {
+        for url in try files(under: labelDir, extensions: ["txt", "label"], rejected: &scan.rejected) {
             labelFiles[url.deletingPathExtension().lastPathComponent] = url
         }
-        var scan = RawDatasetScan()
-        for url in try files(under: skeletonDir, extensions: ["txt", "skeleton"]) {
+        for url in try files(under: skeletonDir, extensions: ["txt", "skeleton"], rejected: &scan.rejected) {
             let video = url.deletingPathExtension().lastPathComponent
             guard let labels = labelFiles[video] else {
                 scan.rejected.append(InputError(file: url.path, "no label file \(video).txt or \(video).label in \(labelDir.path)"))

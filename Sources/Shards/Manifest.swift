@@ -46,6 +46,9 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var parts: [PartSummary]
     /// Free-form counters filled by the converter (samples skipped, bodies dropped, …).
     public var report: [String: Int]
+    /// Every raw file, folder or sample that was not converted, one line each naming it and why (absent in
+    /// manifests of older versions).
+    public var notConverted: [String]?
 
     /// A manifest over `shards`; `parts` is computed from them.
     public init(dataset: String, mode: String, toolVersion: String, createdBy: String,
@@ -93,7 +96,7 @@ public struct Manifest: Codable, Equatable, Sendable {
             data.append(0x0A)
             try data.write(to: url, options: .atomic)
         } catch {
-            throw InputError(file: url.path, "cannot write the manifest: \(error.localizedDescription)")
+            throw InputError(file: url.path, "cannot write the manifest: \(FileProblem.describe(error, path: url.path))")
         }
     }
 
@@ -104,7 +107,7 @@ public struct Manifest: Codable, Equatable, Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw InputError(file: url.path, "cannot read the manifest: \(error.localizedDescription)")
+            throw InputError(file: url.path, "cannot read the manifest: \(FileProblem.describe(error, path: url.path))")
         }
         let manifest: Manifest
         do {

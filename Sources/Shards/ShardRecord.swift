@@ -46,7 +46,7 @@ public enum FileDigest {
         do {
             handle = try FileHandle(forReadingFrom: url)
         } catch {
-            throw InputError(file: url.path, "cannot open for hashing: \(error.localizedDescription)")
+            throw InputError(file: url.path, "cannot open for hashing: \(FileProblem.describe(error, path: url.path))")
         }
         defer { try? handle.close() }
         var hasher = SHA256()
@@ -56,7 +56,7 @@ public enum FileDigest {
             do {
                 block = try handle.read(upToCount: blockSize)
             } catch {
-                throw InputError(file: url.path, "read failed while hashing: \(error.localizedDescription)")
+                throw InputError(file: url.path, "read failed while hashing: \(FileProblem.describe(error, path: url.path))")
             }
             guard let block, !block.isEmpty else { break }
             hasher.update(data: block)

@@ -4,14 +4,17 @@ import SkeletonCore
 /// A problem found by `ShardSet.verify`: the file and what is wrong with it.
 public struct VerifyProblem: Equatable, Sendable, CustomStringConvertible {
     public var file: String
+    /// The manifest field at fault, for problems of the manifest itself.
+    public var field: String?
     public var message: String
 
-    public init(file: String, message: String) {
+    public init(file: String, field: String? = nil, message: String) {
         self.file = file
+        self.field = field
         self.message = message
     }
 
-    public var description: String { "\(file): \(message)" }
+    public var description: String { InputError(file: file, field: field, message).description }
 }
 
 /// A shard directory: its manifest and the shard files it lists.
@@ -43,10 +46,40 @@ public struct ShardSet: Sendable {
             problems += check(record)
             progress?(index + 1, total, record.file)
         }
+        return structureProblems() + problems
+    }
+
+    /// Checks of the manifest itself that need no shard file: every file listed once, part totals equal to the
+    /// sums of the records. An edited manifest (a record duplicated, dropped or moved to another part) fails here.
+    public func structureProblems() -> [VerifyProblem] {
+        let manifestPath = directory.appendingPathComponent(Manifest.fileName).path
+        var problems: [VerifyProblem] = []
+        var seen = Set<String>()
+        for record in manifest.shards where !seen.insert(record.file).inserted {
+            problems.append(VerifyProblem(file: manifestPath, field: "shards", message: "lists \(record.file) more than once"))
+        }
         let summary = Manifest.summarize(manifest.shards)
         if summary != manifest.parts {
-            problems.append(VerifyProblem(file: Manifest.fileName,
-                                          message: "the parts totals do not match the shard records"))
+            let said = manifest.parts.map { "\($0.benchmark)/\($0.part) \($0.count) in \($0.shards) shard(s)" }
+            let sums = summary.map { "\($0.benchmark)/\($0.part) \($0.count) in \($0.shards) shard(s)" }
+            problems.append(VerifyProblem(file: manifestPath, field: "parts", message: "the parts totals (\(said.joined(separator: ", "))) "
+                                          + "do not match the shard records (\(sums.joined(separator: ", ")))"))
+        }
+        return problems
+    }
+
+    /// Problems of one opened shard against its record: sample count, label histogram, benchmark/part.
+    func contentProblems(_ reader: ShardReader, _ record: ShardRecord) -> [String] {
+        var problems: [String] = []
+        if reader.count != record.count {
+            problems.append("\(reader.count) samples, the manifest says \(record.count)")
+        }
+        if ShardRecord.histogram(reader.labels) != record.labelHistogram {
+            problems.append("label histogram differs from the manifest")
+        }
+        if reader.info.benchmark != record.benchmark || reader.info.part != record.part {
+            problems.append("holds \(reader.info.benchmark)/\(reader.info.part), "
+                            + "the manifest says \(record.benchmark)/\(record.part)")
         }
         return problems
     }
@@ -63,18 +96,18 @@ public struct ShardSet: Sendable {
         }
         do {
             let reader = try ShardReader(url: url)
-            if reader.count != record.count {
-                problems.append(problem("\(reader.count) samples, the manifest says \(record.count)"))
-            }
-            if ShardRecord.histogram(reader.labels) != record.labelHistogram {
-                problems.append(problem("label histogram differs from the manifest"))
-            }
-            if reader.info.benchmark != record.benchmark || reader.info.part != record.part {
-                problems.append(problem("holds \(reader.info.benchmark)/\(reader.info.part), "
-                                        + "the manifest says \(record.benchmark)/\(record.part)"))
-            }
-            for stream in SkeletonStream.allCases where reader.count > 0 {
-                _ = try reader.read(stream, sample: reader.count - 1)
+            problems += contentProblems(reader, record).map(problem)
+            // Every stored float must be finite (inf or NaN would poison every view and the loss).
+            var clip = SkeletonClip(frames: SkeletonLayout.frames)
+            for stream in SkeletonStream.allCases {
+                for i in 0..<reader.count {
+                    try clip.values.withUnsafeMutableBufferPointer { try reader.read(stream, sample: i, into: $0) }
+                    if clip.values.contains(where: { !$0.isFinite }) {
+                        problems.append(problem("sample \(i) (\(Printable.escaped(reader.names[i]))) holds a value "
+                                                + "that is not finite (inf or NaN) in its \(stream.rawValue) stream"))
+                        break
+                    }
+                }
             }
         } catch {
             problems.append(problem("cannot be read: \(error)"))
@@ -98,14 +131,19 @@ public struct ShardSet: Sendable {
         return problems
     }
 
-    /// Opens every shard of a benchmark part, checking each file's size and sample count against the
-    /// manifest (a truncated or replaced file is an error naming it).
+    /// Opens every shard of a benchmark part after the checks that need no hashing: the manifest's own
+    /// consistency (`structureProblems`), and each file's size, sample count, label histogram and
+    /// benchmark/part against its record (a truncated, replaced or re-parted file is an error naming it).
     public func samples(benchmark: String, part: String) throws -> ShardPart {
         let records = manifest.shards(benchmark: benchmark, part: part)
         guard !records.isEmpty else {
             let known = manifest.parts.map { "\($0.benchmark)/\($0.part)" }.joined(separator: ", ")
-            throw InputError(file: directory.appendingPathComponent(Manifest.fileName).path,
+            throw InputError(file: directory.appendingPathComponent(Manifest.fileName).path, field: "parts",
                              "no shards for \(benchmark)/\(part) (the manifest has: \(known))")
+        }
+        if let problem = structureProblems().first {
+            throw InputError(file: problem.file, field: problem.field,
+                             problem.message + " (the manifest was edited or damaged; re-run convert)")
         }
         var readers: [ShardReader] = []
         for record in records {
@@ -117,8 +155,8 @@ public struct ShardSet: Sendable {
                                  + (size < record.bytes ? ": the file is truncated" : ""))
             }
             let reader = try ShardReader(url: url)
-            guard reader.count == record.count else {
-                throw InputError(file: url.path, "\(reader.count) samples, the manifest says \(record.count)")
+            if let problem = contentProblems(reader, record).first {
+                throw InputError(file: url.path, problem + " (the manifest was edited or the file replaced; re-run convert)")
             }
             readers.append(reader)
         }

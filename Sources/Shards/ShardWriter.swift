@@ -49,7 +49,7 @@ public final class ShardWriter {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw InputError(file: directory.path, "cannot create the shard directory: \(error.localizedDescription)")
+            throw InputError(file: directory.path, "cannot create the shard directory: \(FileProblem.describe(error, path: directory.path))")
         }
         self.directory = directory
         self.info = info

@@ -49,6 +49,9 @@ public enum ShippedFiles {
         if let name = shippedName(kind, reference), let url = url(kind, named: name) {
             return url
         }
+        if isDirectory.boolValue {
+            throw InputError(file: reference, "cannot read \(kind.rawValue) file: is a folder, not a file")
+        }
         let shipped = names(kind)
         throw InputError(file: reference, "no such \(kind.rawValue) file, and not the name of a shipped \(kind.rawValue) "
                          + "(shipped: \(shipped.isEmpty ? "none found" : shipped.joined(separator: ", ")))")

@@ -1,5 +1,6 @@
 /// A problem with an input file: names the file and, where known, the line (1-based) or field path.
-/// `description` is one line, meant to be shown to a user as it is.
+/// `description` is one line, meant to be shown to a user as it is: control characters and invisible marks
+/// echoed from a file or a path are escaped (`Printable.escaped`).
 public struct InputError: Error, CustomStringConvertible, Equatable, Sendable {
     public var file: String
     public var line: Int?
@@ -17,6 +18,6 @@ public struct InputError: Error, CustomStringConvertible, Equatable, Sendable {
         var place = file
         if let line { place += ":\(line)" }
         if let field { place += " [\(field)]" }
-        return "\(place): \(message)"
+        return Printable.escaped(place) + ": " + Printable.escaped(message)
     }
 }

@@ -80,12 +80,7 @@ public struct TrainConfig: Decodable, Sendable, Equatable {
     /// Loads a config file and returns it with its text as a run records it (config.yaml, checkpoints): the file
     /// as written when it extends nothing, otherwise the merged document, which reads alone without its bases.
     public static func loadResolved(path: String) throws -> (config: TrainConfig, text: String) {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw InputError(file: path, "cannot read training config file: \(error.localizedDescription)")
-        }
+        let text = try FileProblem.readText(path, kind: "training config file")
         let layered = try LayeredYAML.parse(text: text, file: path, kind: "training config")
         let config = try layered.decode(TrainConfig.self)
         guard layered.extends else { return (config, text) }
@@ -145,6 +140,7 @@ extension TrainConfig {
         let f = try StrictFields(decoder, allowed: ["name", "shards", "benchmark", "part", "pipeline", "stream", "seed",
                                                     "output", "model", "moco", "optimizer", "schedule"])
         name = try f.string("name")
+        guard !name.isEmpty else { throw f.error("name", "must not be empty") }   // the pipeline rule
         shards = try f.string("shards")
         benchmark = try f.optionalString("benchmark")
         part = try f.optionalString("part") ?? "train"
@@ -168,9 +164,9 @@ extension TrainConfig.ModelSettings {
     public init(from decoder: Decoder) throws {
         let f = try StrictFields(decoder, allowed: ["hidden_channels", "hidden_dim", "feature_dim", "dropout",
                                                     "drop_edges", "add_edges", "head_init"])
-        hiddenChannels = try f.int("hidden_channels", default: 16, in: 1...1024)
-        hiddenDim = try f.int("hidden_dim", default: 256, in: 1...4096)
-        featureDim = try f.int("feature_dim", default: 128, in: 1...4096)
+        hiddenChannels = try f.int("hidden_channels", default: 16, in: 1...256)
+        hiddenDim = try f.int("hidden_dim", default: 256, in: 1...2048)
+        featureDim = try f.int("feature_dim", default: 128, in: 1...1024)
         dropout = try f.double("dropout", default: 0.5, in: 0...0.99)
         dropEdges = try f.double("drop_edges", default: 0, in: 0...1)
         addEdges = try f.double("add_edges", default: 0, in: 0...1)
@@ -184,7 +180,7 @@ extension TrainConfig.ModelSettings {
 extension TrainConfig.MoCoSettings {
     public init(from decoder: Decoder) throws {
         let f = try StrictFields(decoder, allowed: ["queue", "momentum", "temperature", "lambda", "mining_epoch"])
-        queue = try f.int("queue", default: 32_768, in: 1...(1 << 24))
+        queue = try f.int("queue", default: 32_768, in: 1...(1 << 20))
         momentum = try f.double("momentum", default: 0.999, in: 0...1)
         temperature = try f.double("temperature", default: 0.07, in: 1e-4...100)
         lambda = try f.double("lambda", default: 0.5, in: 0...100)
@@ -208,8 +204,8 @@ extension TrainConfig.ScheduleSettings {
     public init(from decoder: Decoder) throws {
         let f = try StrictFields(decoder, allowed: ["epochs", "batch", "workers", "checkpoint_every"])
         epochs = try f.int("epochs", default: 300, in: 1...100_000)
-        batch = try f.int("batch", default: 128, in: 1...65_536)
-        workers = try f.int("workers", default: 2, in: 1...256)
+        batch = try f.int("batch", default: 128, in: 1...4096)
+        workers = try f.int("workers", default: 2, in: 1...64)
         checkpointEvery = try f.int("checkpoint_every", default: 10, in: 1...100_000)
     }
 }

@@ -42,7 +42,11 @@ public final class Trainer {
     let branches: (q: Int, k: Int, q1: Int?, q2: Int?)
     public let output: URL
 
-    public init(config: TrainConfig, configText: String) throws {
+    /// - Parameter memoryLimitBytes: refuse a config whose `MemoryEstimate` exceeds this (nil: 80 % of the
+    ///   machine's memory), before anything is allocated.
+    public init(config: TrainConfig, configText: String, memoryLimitBytes: Double? = nil,
+                configFile: String = "the training config") throws {
+        try MemoryEstimate(config).check(limitBytes: memoryLimitBytes, file: configFile)
         self.config = config
         self.configText = configText
         output = URL(fileURLWithPath: config.output)

@@ -105,27 +105,27 @@ public struct LayeredYAML {
     }
 
     static func read(_ path: String, kind: String, from: (file: String, line: Int?)?) throws -> String {
+        guard let from else { return try FileProblem.readText(path, kind: "\(kind) file") }
         do {
-            return try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            if let from {
-                throw InputError(file: from.file, line: from.line, field: "extends",
-                                 "cannot read base \(kind) file \(path): \(error.localizedDescription)")
-            }
-            throw InputError(file: path, "cannot read \(kind) file: \(error.localizedDescription)")
+            return try FileProblem.readText(path, kind: "base \(kind) file \(path)")
+        } catch let error as InputError {
+            throw InputError(file: from.file, line: from.line, field: "extends", error.message)
         }
     }
 
     static func compose(_ text: String, file: String, kind: String) throws -> Node {
         let node: Node?
+        try YAMLLimits.preflight(text, file: file)
         do {
             node = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw InputError(file: file, line: YAMLFile.line(of: error), "not valid YAML: \(YAMLFile.problem(of: error))")
+            throw InputError(file: file, line: YAMLFile.line(of: error, in: text),
+                             "not valid YAML: \(YAMLFile.problem(of: error))")
         } catch {
             throw InputError(file: file, "not valid YAML: \(error)")
         }
         guard let node else { throw InputError(file: file, "empty \(kind) file") }
+        try YAMLLimits.checkExpansion(node, file: file)
         return node
     }
 

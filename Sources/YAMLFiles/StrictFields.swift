@@ -142,7 +142,10 @@ public enum EditDistance {
     /// (distance at most max(2, length / 3)).
     public static func closest(to word: String, among candidates: [String]) -> String? {
         var best: (String, Int)?
-        for candidate in candidates {
+        let limit = max(2, word.count / 3)
+        // The distance is at least the length difference: skip the O(n·m) table when it cannot be close
+        // (a hostile 45 KB key would otherwise cost seconds per candidate).
+        for candidate in candidates where abs(candidate.count - word.count) <= limit {
             let d = distance(word.lowercased(), candidate.lowercased())
             if best == nil || d < best!.1 { best = (candidate, d) }
         }

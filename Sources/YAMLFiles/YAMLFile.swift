@@ -7,18 +7,14 @@ import Yams
 public enum YAMLFile {
     /// Reads and decodes the file at `path` (shown in errors as given); `kind` names the file in messages.
     public static func load<T: Decodable>(_ type: T.Type, path: String, kind: String) throws -> T {
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw InputError(file: path, "cannot read \(kind) file: \(error.localizedDescription)")
-        }
+        let text = try FileProblem.readText(path, kind: "\(kind) file")
         return try decode(type, text: text, file: path, kind: kind)
     }
 
     /// Decodes YAML `text`; `file` names it in errors.
     public static func decode<T: Decodable>(_ type: T.Type, text: String, file: String, kind: String) throws -> T {
         let root: Node
+        try YAMLLimits.preflight(text, file: file)
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw InputError(file: file, "empty \(kind) file")
@@ -27,10 +23,11 @@ public enum YAMLFile {
         } catch let error as InputError {
             throw error
         } catch let error as YamlError {
-            throw InputError(file: file, line: line(of: error), "not valid YAML: \(problem(of: error))")
+            throw InputError(file: file, line: line(of: error, in: text), "not valid YAML: \(problem(of: error))")
         } catch {
             throw InputError(file: file, "not valid YAML: \(error)")
         }
+        try YAMLLimits.checkExpansion(root, file: file)
         do {
             return try YAMLDecoder().decode(type, from: root)
         } catch let error as FieldError {
@@ -94,8 +91,12 @@ public enum YAMLFile {
         }
     }
 
-    static func line(of error: YamlError) -> Int? {
+    static func line(of error: YamlError, in text: String) -> Int? {
         switch error {
+        case .reader(_, let offset, _, _):
+            // libyaml's reader reports a byte offset (bad encoding, control characters): count the lines to it.
+            let end = min(max(offset ?? 0, 0), text.utf8.count)
+            return 1 + text.utf8.prefix(end).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
         case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
             return mark.line
         case .duplicatedKeysInMapping(_, let context):
@@ -107,6 +108,8 @@ public enum YAMLFile {
 
     static func problem(of error: YamlError) -> String {
         switch error {
+        case .reader(let problem, _, let value, _):
+            return value >= 0 ? problem + String(format: " (U+%04X)", value) : problem
         case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
             return problem
         case .duplicatedKeysInMapping(let duplicates, _):

@@ -3,6 +3,7 @@ import Convert
 import Foundation
 import Preprocess
 import RawData
+import SkeletonCore
 
 extension DatasetKind: ExpressibleByArgument {}
 extension Benchmark: ExpressibleByArgument {}
@@ -52,8 +53,11 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Stop at the first bad file or sample instead of reporting it and going on.")
     var strict = false
 
-    @Flag(help: "Replace an earlier conversion found in --out.")
+    @Flag(help: "Replace an earlier conversion in --out: only the files its manifest lists are deleted, and only after the new conversion is complete (it is written into a hidden sibling folder and swapped in).")
     var overwrite = false
+
+    @Option(help: "Largest coordinate magnitude (metres) a raw file may hold; a file with a larger one is rejected (a finite 3e38 would become inf in the bone and motion streams).")
+    var maxCoordinate: Float = CoordinateBound.defaultMetres
 
     @Flag(inversion: .prefixedNo, help: "Also keep every sample's raw frames in the shards (needed by `hiclr export reference`).")
     var keepRaw = true
@@ -63,6 +67,9 @@ struct ConvertCommand: ParsableCommand {
 
     func validate() throws {
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        guard maxCoordinate.isFinite, maxCoordinate > 0 else {
+            throw ValidationError("--max-coordinate must be a positive finite number of metres")
+        }
         guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1") }
         for b in benchmark where !dataset.benchmarks.contains(b) {
             throw ValidationError("benchmark \(b.rawValue) is not defined for \(dataset.rawValue) (use \(dataset.benchmarks.map(\.rawValue).joined(separator: " or ")))")
@@ -76,6 +83,7 @@ struct ConvertCommand: ParsableCommand {
             dataset: dataset, raw: URL(fileURLWithPath: raw), out: URL(fileURLWithPath: out), benchmarks: benchmark,
             mode: mode, missing: missing.map { URL(fileURLWithPath: $0) }, splits: splits.map { URL(fileURLWithPath: $0) },
             workers: workers, shardSize: shardSize, strict: strict, overwrite: overwrite)
+        options.maxCoordinate = maxCoordinate
         options.keepRaw = keepRaw
         var bar: ProgressBar?
         let result: ConvertReport
@@ -88,29 +96,39 @@ struct ConvertCommand: ParsableCommand {
         } catch {
             bar?.finish()
             if case ConvertError.nothingWritten(let partial) = error { print(Self.summary(partial, out: out)) }
-            printError("error: \(error)")
+            printError("error: \(FileProblem.sentence(for: error))")
             throw ExitCode.failure
         }
         print(Self.summary(result, out: out))
         if let path = report {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            try encoder.encode(result).write(to: URL(fileURLWithPath: path))
+            // The conversion is complete at this point: a report that cannot be written is a warning.
+            do {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(result).write(to: URL(fileURLWithPath: path))
+            } catch {
+                printError("warning: \(Printable.escaped(path)): cannot write the report "
+                           + "(\(FileProblem.describe(error, path: path))); the conversion itself is complete")
+            }
         }
     }
 
     static func summary(_ r: ConvertReport, out: String) -> String {
-        var lines = [String(format: "read %d files, %d samples in %.2f s (%.0f samples/s, %.1f MB/s read)",
+        var lines = r.notes.map { "note: " + Printable.escaped($0) }
+        lines += [String(format: "read %d files, %d samples in %.2f s (%.0f samples/s, %.1f MB/s read)",
                             r.filesRead, r.samples, r.seconds, r.samplesPerSecond,
                             Double(r.bytesRead) / 1e6 / max(r.seconds, 1e-3))]
         for key in r.written.keys.sorted() { lines.append("  wrote \(key): \(r.written[key]!) samples") }
         lines.append("  skipped (missing-skeleton list): \(r.skippedMissing)")
+        if r.skippedOtherDataset > 0 {
+            lines.append("  skipped (samples of the other NTU dataset): \(r.skippedOtherDataset)")
+        }
         for key in r.videosNotInSplit.keys.sorted() {
             lines.append("  \(key): \(r.videosNotInSplit[key]!) videos in neither list of the split file, put in the test part as the reference does")
         }
         lines.append("  rejected: \(r.rejected.count)" + (r.rejectedByReason.isEmpty ? "" : " (" +
             r.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"))
-        for line in r.rejected.prefix(20) { lines.append("    " + line) }
+        for line in r.rejected.prefix(20) { lines.append("    " + Printable.escaped(line)) }
         if r.rejected.count > 20 { lines.append("    … \(r.rejected.count - 20) more (use --report FILE for all)") }
         if !r.decisions.isEmpty {
             lines.append("  clean-mode decisions: " + r.decisions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))

@@ -43,6 +43,9 @@ struct DumpCommand: ParsableCommand {
     @Option(help: "Output folder (created if needed).")
     var out: String
 
+    @Flag(help: "Skip re-hashing the part's shards against the manifest (structural checks still run).")
+    var noVerify = false
+
     @Flag(help: "Also render each sample's views as a PNG contact sheet.")
     var png = false
 
@@ -63,14 +66,14 @@ struct DumpCommand: ParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            FileHandle.standardError.write(Data("error: \(FileProblem.sentence(for: error))\n".utf8))
             throw ExitCode.failure
         }
     }
 
     private func dump() throws {
         let pipelineURL = try PipelineLoader.locate(pipeline)
-        let pipelineText = try String(contentsOf: pipelineURL, encoding: .utf8)
+        let pipelineText = try FileProblem.readText(pipelineURL.path, kind: "pipeline file")
         let parsed = try PipelineLoader.parse(pipelineText, file: pipelineURL.path)
         let set = try ShardSet(directory: URL(fileURLWithPath: shards))
         guard let first = set.parts.first else {
@@ -78,6 +81,13 @@ struct DumpCommand: ParsableCommand {
         }
         let benchmark = self.benchmark ?? first.benchmark
         let part = self.part ?? first.part
+        if !noVerify {
+            for record in set.manifest.shards(benchmark: benchmark, part: part) {
+                if let problem = try set.checksumProblems(of: record).first {
+                    throw InputError(file: problem.file, "checksum mismatch: \(problem.message) (corrupted or replaced; re-run convert)")
+                }
+            }
+        }
         let data = try set.samples(benchmark: benchmark, part: part)
         let indices = samples.flatMap(parseSampleRanges) ?? defaultDumpSamples(partSize: data.count)
         if let bad = indices.first(where: { $0 >= data.count }) {

@@ -99,7 +99,7 @@ struct EvalSource: ParsableArguments {
 
 func runReporting(_ body: () throws -> Void) throws {
     do { try body() } catch let exit as ExitCode { throw exit } catch {
-        printError("error: \(error)")
+        printError("error: \(FileProblem.sentence(for: error))")
         throw ExitCode.failure
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SkeletonCore
 import Shards
 
 /// `hiclr inspect`: what a shard directory holds, and with --verify whether it is intact.
@@ -10,7 +11,7 @@ struct InspectCommand: ParsableCommand {
         discussion: """
         Prints the dataset, mode, conversion options and counters, and per benchmark part the sample count, \
         shard files and label histogram. --verify re-hashes every shard (sha256 against the manifest), reopens \
-        it and checks shapes, sample counts and labels; it exits with status 1 when anything is wrong.
+        it and checks shapes, sample counts, labels and that every stored float is finite; it exits with status 1 when anything is wrong.
         """)
 
     @Argument(help: "Shard directory (holds manifest.json).")
@@ -25,7 +26,7 @@ struct InspectCommand: ParsableCommand {
     func run() throws {
         let set: ShardSet
         do { set = try ShardSet(directory: URL(fileURLWithPath: directory)) } catch {
-            printError("error: \(error)")
+            printError("error: \(FileProblem.sentence(for: error))")
             throw ExitCode.failure
         }
         let m = set.manifest
@@ -49,7 +50,7 @@ struct InspectCommand: ParsableCommand {
         let problems = try set.verify { done, _, _ in bar.update(done) }
         bar.finish()
         if problems.isEmpty {
-            print("  verified: every sha256, shape, count and label histogram matches the manifest")
+            print("  verified: every sha256, shape, count and label histogram matches the manifest, every value is finite")
         } else {
             for p in problems { printError("  problem: \(p)") }
             printError("verify failed: \(problems.count) problem(s)")

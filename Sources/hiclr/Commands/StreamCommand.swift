@@ -1,6 +1,7 @@
 import ArgumentParser
 import Augment
 import Foundation
+import SkeletonCore
 import Loader
 import Shards
 
@@ -64,7 +65,7 @@ struct StreamCommand: ParsableCommand {
     @Flag(help: "Do not shuffle (manifest order).")
     var noShuffle = false
 
-    @Flag(help: "Skip re-hashing the shards against the manifest before streaming.")
+    @Flag(help: "Skip re-hashing the shards against the manifest before streaming (the manifest's own consistency and every file's size, sample count, labels and part are still checked).")
     var noVerify = false
 
     @Flag(help: "Print a SHA-256 digest of every batch (epoch, batch index, digest).")
@@ -89,8 +90,13 @@ struct StreamCommand: ParsableCommand {
                                               part: part, verify: !noVerify)
             let runner = PipelineRunner(try PipelineLoader.load(reference: pipeline))
             loader = try StreamingLoader(dataset: source, runner: runner, config: loaderConfig)
+            if loader.plan(epoch: epoch).batchCount == 0 {
+                throw ValidationError("\(source.benchmark)/\(source.part) has \(source.count) sample(s): "
+                    + "not one batch of \(batch) for rank \(rank) of \(world) with --policy \(policy.rawValue); "
+                    + "lower --batch or use --policy pad")
+            }
         } catch {
-            printError("error: \(error)")
+            printError("error: \(FileProblem.sentence(for: error))")
             throw ExitCode.failure
         }
         let branches = loader.runner.pipeline.branches.map(\.name)
@@ -114,7 +120,7 @@ struct StreamCommand: ParsableCommand {
                     }
                 } catch {
                     bar?.finish()
-                    printError("error: \(error)")
+                    printError("error: \(FileProblem.sentence(for: error))")
                     throw ExitCode.failure
                 }
                 bar?.finish()

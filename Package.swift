@@ -35,6 +35,9 @@ let package = Package(
 
         // The data pipeline.
         .target(name: "SkeletonCore"),
+        // The one counter-based random family (Philox4x32-10 keyed by seed, epoch, sample, branch, stage), below
+        // Augment, Loader and the engine.
+        .target(name: "CounterRandom", swiftSettings: optimizedEvenInDebug),
         .target(name: "RawData", dependencies: ["SkeletonCore"]),
         .target(name: "Preprocess", dependencies: ["SkeletonCore", "RawData"]),
         .target(name: "Shards", dependencies: ["SkeletonCore", "HDF5",
@@ -46,18 +49,18 @@ let package = Package(
         .target(name: "ShippedPipelines", resources: [.process("pipelines")]),
         .target(name: "ShippedConfigs", resources: [.process("configs")]),
         .target(name: "ShippedFiles", dependencies: ["SkeletonCore", "ShippedPipelines", "ShippedConfigs"]),
-        .target(name: "Augment", dependencies: ["SkeletonCore", "YAMLFiles", "Yams", "ShippedFiles"]),
-        .target(name: "Loader", dependencies: ["SkeletonCore", "Shards", "Augment",
+        .target(name: "Augment", dependencies: ["SkeletonCore", "CounterRandom", "YAMLFiles", "Yams", "ShippedFiles"]),
+        .target(name: "Loader", dependencies: ["SkeletonCore", "CounterRandom", "Shards", "Augment",
                                                .product(name: "Crypto", package: "swift-crypto")]),
 
         // The trainer.
-        .target(name: "Tensor", dependencies: ["BLAS"], swiftSettings: optimizedEvenInDebug),
-        .target(name: "Models", dependencies: ["Tensor", "SkeletonCore"], swiftSettings: optimizedEvenInDebug),
-        .target(name: "Train", dependencies: ["Models", "Loader", "HDF5", "YAMLFiles", "Yams"]),
+        .target(name: "Tensor", dependencies: ["BLAS", "CounterRandom"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "Models", dependencies: ["Tensor", "CounterRandom", "SkeletonCore"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "Train", dependencies: ["Models", "Loader", "CounterRandom", "HDF5", "YAMLFiles", "Yams"]),
 
         .executableTarget(name: "hiclr", dependencies: [
             "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Augment", "Loader",
-            "Tensor", "Models", "Train", "Render", "HDF5", "ShippedFiles",
+            "Tensor", "Models", "Train", "Render", "HDF5", "ShippedFiles", "CounterRandom",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -70,16 +73,16 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "TestSupport"]),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData"]),
-        .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore", "ShippedFiles"],
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "CounterRandom", "SkeletonCore", "ShippedFiles", "YAMLFiles"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "BLAS"],
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "BLAS", "CounterRandom"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"],
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor", "CounterRandom"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
-                                                    "ShippedFiles", "TestSupport"],
+                                                    "ShippedFiles", "CounterRandom", "TestSupport"],
                     exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]

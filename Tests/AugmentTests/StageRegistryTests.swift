@@ -1,5 +1,7 @@
+import CounterRandom
 import Foundation
 import SkeletonCore
+import YAMLFiles
 import XCTest
 @testable import Augment
 

@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "hiclr", targets: ["hiclr"]),
+        // The loader's C ABI for Python (python/hiclr/include/hiclr_loader.h): libHiCLRLoaderC.so.
+        .library(name: "HiCLRLoaderC", type: .dynamic, targets: ["LoaderC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -43,6 +45,7 @@ let package = Package(
         .target(name: "Shards", dependencies: ["SkeletonCore", "HDF5",
                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Convert", dependencies: ["SkeletonCore", "RawData", "Preprocess", "Shards"]),
+        .target(name: "Export", dependencies: ["SkeletonCore", "Shards"]),
         .target(name: "YAMLFiles", dependencies: ["SkeletonCore", "Yams"]),
         // The shipped pipelines/ and configs/ as resources, found by name from any folder. Each resource target's
         // folder holds a symbolic link to the repository folder (the only copy); `.process` follows the link.
@@ -58,8 +61,10 @@ let package = Package(
         .target(name: "Models", dependencies: ["Tensor", "CounterRandom", "SkeletonCore"], swiftSettings: optimizedEvenInDebug),
         .target(name: "Train", dependencies: ["Models", "Loader", "CounterRandom", "HDF5", "YAMLFiles", "Yams"]),
 
+        .target(name: "LoaderC", dependencies: ["Loader", "Augment", "Shards", "SkeletonCore"]),
+
         .executableTarget(name: "hiclr", dependencies: [
-            "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Augment", "Loader",
+            "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Export", "Augment", "Loader",
             "Tensor", "Models", "Train", "Render", "HDF5", "ShippedFiles", "CounterRandom",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -67,12 +72,15 @@ let package = Package(
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SkeletonCoreTests", dependencies: ["SkeletonCore"]),
+        .testTarget(name: "RenderTests", dependencies: ["Render", "SkeletonCore", "TestSupport"]),
+        .testTarget(name: "YAMLFilesTests", dependencies: ["YAMLFiles", "SkeletonCore"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
         .testTarget(name: "RawDataTests", dependencies: ["RawData"]),
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "RawData"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "TestSupport"]),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "TestSupport"]),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "CounterRandom", "SkeletonCore", "ShippedFiles", "YAMLFiles"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment"]),

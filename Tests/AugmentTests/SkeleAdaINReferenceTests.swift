@@ -23,9 +23,7 @@ final class SkeleAdaINReferenceTests: XCTestCase {
 
         let pipeline = try PipelineLoader.load(TestSupport.pipelinesDirectory.appendingPathComponent("third_adain.yaml"))
         let q2 = try XCTUnwrap(pipeline.branches.first { $0.name == "q2" })
-        let adain = q2.stages.compactMap { stage -> SkeleAdaIN? in
-            stage.as(SkeleAdaIN.self)
-        }
+        let adain = q2.stages.compactMap { $0.as(SkeleAdaIN.self) }
         XCTAssertEqual(adain.count, 1)
         XCTAssertEqual(adain.first?.perBody, true, "pipelines/third_adain.yaml must use the reference's per-body statistics")
     }

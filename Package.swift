@@ -38,6 +38,9 @@ let package = Package(
 
         // The data pipeline.
         .target(name: "SkeletonCore"),
+        // The one counter-based random family (Philox4x32-10 keyed by seed, epoch, sample, branch, stage), below
+        // Augment, Loader and the engine.
+        .target(name: "CounterRandom", swiftSettings: optimizedEvenInDebug),
         .target(name: "RawData", dependencies: ["SkeletonCore"]),
         .target(name: "Preprocess", dependencies: ["SkeletonCore", "RawData"]),
         .target(name: "Shards", dependencies: ["SkeletonCore", "HDF5",
@@ -84,7 +87,7 @@ let package = Package(
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment", "SkeletonCore"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"],
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor", "CounterRandom"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",

@@ -8,7 +8,7 @@ Joint indices are 0-based in the NTU / Kinect v2 order (joint 21 "spine" is inde
 from dataclasses import dataclass, field
 import numpy as np
 
-# Spec bone parents (0-based), preprocessing.md "Streams": child v -> parent.
+# Spec bone parents (0-based), docs/preprocessing.md "Streams": child v -> parent.
 SPEC_PARENTS = [1, 20, 20, 2, 20, 4, 5, 6, 20, 8, 9, 10, 0, 12, 13, 14, 0, 16, 17, 18, 20, 22, 7, 24, 11]
 
 # Physical forward-kinematics tree: child -> (parent, rest direction, base length in metres for a

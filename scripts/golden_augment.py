@@ -3,7 +3,7 @@
 
 Writes Tests/AugmentTests/Golden/random.json and stages.json (format: Tests/AugmentTests/Golden/README.md).
 Run from the repository root:  python3 scripts/golden_augment.py
-Everything here is written from the spec (shared/spec/augmentations.md) and the Philox paper, not from the Swift
+Everything here is written from the spec (docs/pipelines.md) and the Philox paper, not from the Swift
 code: a Swift test that agrees with these numbers agrees with an independent implementation.
 SkeleAdaIN follows the reference source itself, JHang2020/HiCLR net/skeletonAdaIN.py (lines cited in adain_stats);
 checked against that function run with PyTorch on the same inputs (agreement within float32 rounding).

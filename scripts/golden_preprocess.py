@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Golden data for the Swift Preprocess module: an independent NumPy/OpenCV implementation of the spec's
-reference preprocessing (shared/spec/preprocessing.md, "Reference mode, in order", and the streams), run on
+reference preprocessing (docs/preprocessing.md, "Reference mode, in order", and the streams), run on
 synthetic arrays and on committed fixture files. Writes JSON into Tests/PreprocessTests/Golden/.
 
 Run from the repository root:  python3 scripts/golden_preprocess.py
@@ -19,7 +19,7 @@ T_OUT = 50          # frames after resizing
 MAX_FRAMES = 300    # frames kept from a raw sequence
 CENTRE = 20         # joint 21
 L_SHOULDER, R_SHOULDER = 4, 8   # joints 5 and 9
-# preprocessing.md "Streams", 1-based child -> parent, written out as given there
+# docs/preprocessing.md "Streams", 1-based child -> parent, written out as given there
 PARENTS_1 = {1: 2, 2: 21, 3: 21, 4: 3, 5: 21, 6: 5, 7: 6, 8: 7, 9: 21, 10: 9, 11: 10, 12: 11, 13: 1, 14: 13, 15: 14,
              16: 15, 17: 1, 18: 17, 19: 18, 20: 19, 21: 21, 22: 23, 23: 8, 24: 25, 25: 12}
 PARENTS = [PARENTS_1[v + 1] - 1 for v in range(25)]

@@ -13,7 +13,6 @@ import os
 import numpy as np
 
 OUT = os.path.join(os.path.dirname(__file__), "..", "Tests", "TensorTests", "Golden")
-MASK64 = (1 << 64) - 1
 
 
 def f32(a):
@@ -39,25 +38,53 @@ def to_tcbv(x_nctv):
     return np.transpose(x_nctv, (2, 1, 0, 3))
 
 
-# --- counter-based generator (SplitMix64 finaliser), same definition as RandomKey.swift -----
+# --- the counter-based generator: Philox4x32-10 keyed by (seed, epoch, sample, branch, stage) ----------
+# Written from docs/determinism.md and the Philox paper (Salmon et al., SC 2011), not from the Swift code.
 
-def mix(z):
-    z &= MASK64
-    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
-    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
-    return z ^ (z >> 31)
+M32 = 0xFFFFFFFF
+ENGINE_BRANCH = 0xFFFE
+DERIVATION_TAG = 0x64657269  # "deri"
+
+
+def philox4x32_10(counter, key):
+    c = [int(x) & M32 for x in counter]
+    k = [int(x) & M32 for x in key]
+    for r in range(10):
+        if r > 0:
+            k = [(k[0] + 0x9E3779B9) & M32, (k[1] + 0xBB67AE85) & M32]
+        p0 = 0xD2511F53 * c[0]
+        p1 = 0xCD9E8D57 * c[2]
+        c = [((p1 >> 32) ^ c[1] ^ k[0]) & M32, p1 & M32, ((p0 >> 32) ^ c[3] ^ k[1]) & M32, p0 & M32]
+    return c
+
+
+# Random123's known answer (counter 0, key 0).
+assert philox4x32_10([0, 0, 0, 0], [0, 0]) == [0x6627E8D5, 0xE169C58D, 0xBC57AC4C, 0x9B00DBD8]
 
 
 def root_key(seed):
-    return mix(seed ^ 0x6A09E667F3BCC908)
+    """The engine's root: (seed, epoch 0, sample 0, branch 0xFFFE, stage 0)."""
+    return (seed, 0, 0, ENGINE_BRANCH, 0)
 
 
 def derived(key, purpose):
-    return mix((key + mix((purpose + 0xBB67AE8584CAA73B) & MASK64)) & MASK64)
+    """Same seed and branch; (epoch, sample, stage) = words 0, 1, low 16 bits of 2 of the Philox block with
+    counter (purpose low, purpose high, stage, tag) under key (epoch, sample)."""
+    seed, epoch, sample, branch, stage = key
+    out = philox4x32_10([purpose & M32, (purpose >> 32) & M32, stage, DERIVATION_TAG], [epoch, sample])
+    return (seed, out[0], out[1], branch, out[2] & 0xFFFF)
+
+
+def block(key, n):
+    seed, epoch, sample, branch, stage = key
+    return philox4x32_10([n, (branch << 16) | stage, sample, epoch], [seed & M32, seed >> 32])
 
 
 def bits(key, i):
-    return mix((key + ((i + 1) * 0x9E3779B97F4A7C15)) & MASK64)
+    """64 bits at position i: stream words 2i (high) and 2i + 1 (low)."""
+    b = block(key, i // 2)
+    hi, lo = (b[0], b[1]) if i % 2 == 0 else (b[2], b[3])
+    return (hi << 32) | lo
 
 
 def dropout_keep(key, i, p):
@@ -162,7 +189,7 @@ def main():
     keep = np.array([dropout_keep(key, i, p) for i in range(xd.size)]).reshape(xd.shape)
     write("dropout", "inverted dropout, 16-bit lane i%4 of bits(key, i//4) >= round(p*65536); "
           "key = derived(root(seed), purpose)",
-          {"seed": seed, "purpose": purpose, "p": p, "first_bits_hi": mix((key + 0x9E3779B97F4A7C15) & MASK64) >> 32},
+          {"seed": seed, "purpose": purpose, "p": p, "first_bits_hi": bits(key, 0) >> 32},
           {"x": xd, "y": np.where(keep, xd / (1 - p), 0.0)})
 
     # Pooling: mean over (T, V) of [B, C, T, V], then mean over bodies in groups of M = 2.

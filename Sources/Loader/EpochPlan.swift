@@ -1,4 +1,5 @@
 import Augment
+import CounterRandom
 
 /// What happens to the samples left over when the epoch does not divide evenly among ranks and batches.
 public enum PartitionPolicy: String, Codable, Sendable, CaseIterable {

@@ -1,3 +1,4 @@
+import CounterRandom
 import Tensor
 
 /// HiCLR's dropping/adding of graph edges ("DAE") applied to the adjacency before each block.

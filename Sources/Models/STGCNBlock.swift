@@ -1,3 +1,4 @@
+import CounterRandom
 import Tensor
 
 /// One `st_gcn` block of the reference, on time-major feature maps `[T, C, B, V]`:

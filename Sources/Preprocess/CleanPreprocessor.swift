@@ -1,7 +1,7 @@
 import RawData
 import SkeletonCore
 
-/// Our cleaned preprocessing (preprocessing.md, "Clean mode"): bodies tracked by bodyID across frames,
+/// Our cleaned preprocessing (docs/preprocessing.md, "Clean mode"): bodies tracked by bodyID across frames,
 /// noisy bodies removed, the two bodies with the most motion energy kept (most energetic first), leading and
 /// trailing empty frames cut, then the same centring, half-pixel resize and view alignment as the reference.
 /// Bone and motion are derived from the final joint stream. Every decision is counted in `decisions`.

@@ -1,7 +1,7 @@
 import RawData
 import SkeletonCore
 
-/// The official HiCLR/AimCLR preprocessing, step for step (preprocessing.md, "Reference mode"), including its
+/// The official HiCLR/AimCLR preprocessing, step for step (docs/preprocessing.md, "Reference mode"), including its
 /// quirks: bodies in file order, motion taken from the raw zero-padded positions before centring (so
 /// `m[L−1] = −x[L−1]`), and the first L frames resized even when L counts frames that are not contiguous.
 public struct ReferencePreprocessor: Sendable {

@@ -1,7 +1,7 @@
 import SkeletonCore
 
 /// Linear resize along time with half-pixel centres, as OpenCV's `INTER_LINEAR` computes it for float32 images
-/// (preprocessing.md step 5; OpenCV modules/imgproc/src/resize.cpp, `cv::resize` and the generic `hal::resize`):
+/// (docs/preprocessing.md, reference step 5; OpenCV modules/imgproc/src/resize.cpp, `cv::resize` and the generic `hal::resize`):
 /// - `scale = 1 / (T / L)` in double (`inv_scale_y = (double)dsize.height/ssize.height`, `scale_y = 1./inv_scale_y`);
 /// - the source row in float32: `fy = (float)((t + 0.5)·scale − 0.5)`, `sy = floor(fy)`, `fy −= sy` (float32);
 /// - weights `(1 − fy, fy)` in float32, rows `sy` and `sy + 1` each clamped to [0, L − 1] — along rows OpenCV

@@ -2,7 +2,7 @@ import Foundation
 import SkeletonCore
 
 /// Per-frame rotation about the y axis that turns the shoulder line of each body parallel to x
-/// (preprocessing.md step 6). Acts in place on positions; an all-zero body stays all zero.
+/// (docs/preprocessing.md, reference step 6). Acts in place on positions; an all-zero body stays all zero.
 public enum ViewAlignment {
     /// Rotates every frame of every body: v = right shoulder − left shoulder with v.y = 0,
     /// θ_t = degrees(arccos(v.x / (‖v‖ + 1e−4))), negated for all frames when Σ_t v.z ≥ 0;

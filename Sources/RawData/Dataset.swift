@@ -34,7 +34,7 @@ public enum Part: String, CaseIterable, Codable, Sendable {
     case train, val
 }
 
-/// The NTU split rules (data-formats.md, "Benchmarks").
+/// The NTU split rules (docs/raw-formats.md, "Benchmarks").
 public enum NTUSplits {
     public static let ntu60TrainingPerformers: Set<Int> = [
         1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19, 25, 27, 28, 31, 34, 35, 38,

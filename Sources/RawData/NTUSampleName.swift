@@ -1,6 +1,6 @@
 import SkeletonCore
 
-/// The fields encoded in an NTU sample name `SsssCcccPpppRrrrAaaa` (data-formats.md).
+/// The fields encoded in an NTU sample name `SsssCcccPpppRrrrAaaa` (docs/raw-formats.md).
 public struct NTUSampleName: Hashable, Sendable, CustomStringConvertible {
     public let setup: Int
     public let camera: Int

@@ -1,7 +1,7 @@
 import Foundation
 import SkeletonCore
 
-/// Reads NTU RGB+D 60/120 `.skeleton` text files (data-formats.md): frame count, then per frame the body
+/// Reads NTU RGB+D 60/120 `.skeleton` text files (docs/raw-formats.md): frame count, then per frame the body
 /// count, and per body a 10-value body line (bodyID first, kept exact as UInt64), the joint count (must be
 /// 25) and 25 joint lines of 12 values of which x, y, z are kept.
 public enum NTUSkeletonReader {

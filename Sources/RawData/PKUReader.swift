@@ -1,7 +1,7 @@
 import Foundation
 import SkeletonCore
 
-/// Reads PKU-MMD phase 1/2 files (data-formats.md): skeleton files with one frame of 150 floats per line
+/// Reads PKU-MMD phase 1/2 files (docs/raw-formats.md): skeleton files with one frame of 150 floats per line
 /// (body 1 then body 2, 25 joints × xyz each), and label files with `label,start,end,confidence` lines.
 public enum PKUReader {
     /// One labelled action instance of a video.

@@ -1,4 +1,4 @@
-/// The bone and motion streams derived from a joint clip (preprocessing.md, "Streams").
+/// The bone and motion streams derived from a joint clip (docs/preprocessing.md, "Streams").
 extension SkeletonClip {
     /// Bone stream: `b[v] = x[v] − x[parent(v)]`, per channel, frame and body.
     public func bones() -> SkeletonClip {

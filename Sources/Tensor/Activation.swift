@@ -1,3 +1,5 @@
+import CounterRandom
+
 /// Rectified linear unit `max(x, 0)`.
 public enum ReLU {
     /// A new tensor `max(x, 0)`.

@@ -1,3 +1,5 @@
+import CounterRandom
+
 /// Parameter initialisers drawing from counter-based keys (no global generator).
 public enum Initialization {
     /// Fills `tensor` with `mean + std · N(0, 1)`; element `i` uses position `i` of `key`.

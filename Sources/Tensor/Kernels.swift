@@ -1,3 +1,5 @@
+import CounterRandom
+
 // Small loops shared by the operations. Each works on raw pointers and is written so the
 // compiler can vectorise it (several independent accumulators, no bounds checks).
 
@@ -134,7 +136,8 @@ func linearCombination(_ d: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y
 }
 
 /// Writes the dropout multipliers (`factor` for kept elements, 0 for dropped ones) of elements
-/// `start ..< start + count` into `out`; see ``Dropout`` for the mask definition.
+/// `start ..< start + count` into `out`; see ``Dropout`` for the mask definition. Element e reads 16-bit lane
+/// e mod 4 of `key.bits(at: e / 4)`, so one Philox block (128 bits) serves eight elements.
 @inline(__always)
 func dropoutMultipliers(_ key: RandomKey, start: Int, count: Int, threshold: UInt64, factor: Float,
                         into out: UnsafeMutablePointer<Float>) {
@@ -142,30 +145,33 @@ func dropoutMultipliers(_ key: RandomKey, start: Int, count: Int, threshold: UIn
     @inline(__always) func multiplier(_ lane: UInt64) -> Float {
         Float(((lane &- threshold) >> 63) ^ 1) * factor
     }
+    @inline(__always) func single(_ element: Int) -> Float {
+        multiplier((key.bits(at: UInt64(element >> 2)) >> (16 &* UInt64(element & 3))) & 0xFFFF)
+    }
     var i = 0
-    // Head: elements before the first group of four.
-    while i < count && (start &+ i) & 3 != 0 {
-        let element = start &+ i
-        out[i] = multiplier((key.bits(at: UInt64(element >> 2)) >> (16 &* UInt64(element & 3))) & 0xFFFF)
+    // Head: elements before the first group of eight.
+    while i < count && (start &+ i) & 7 != 0 {
+        out[i] = single(start &+ i)
         i &+= 1
     }
-    // Whole groups: one draw gives four 16-bit lanes.
-    while i &+ 4 <= count {
-        let bits = key.bits(at: UInt64((start &+ i) >> 2))
-        out[i] = multiplier(bits & 0xFFFF)
-        out[i &+ 1] = multiplier((bits >> 16) & 0xFFFF)
-        out[i &+ 2] = multiplier((bits >> 32) & 0xFFFF)
-        out[i &+ 3] = multiplier(bits >> 48)
-        i &+= 4
+    // Whole blocks: bits(at: 2k) = words 0, 1 and bits(at: 2k + 1) = words 2, 3 of block k.
+    while i &+ 8 <= count {
+        let b = key.block(UInt64((start &+ i) >> 3))
+        let low = UInt64(b.0) << 32 | UInt64(b.1), high = UInt64(b.2) << 32 | UInt64(b.3)
+        out[i] = multiplier(low & 0xFFFF)
+        out[i &+ 1] = multiplier((low >> 16) & 0xFFFF)
+        out[i &+ 2] = multiplier((low >> 32) & 0xFFFF)
+        out[i &+ 3] = multiplier(low >> 48)
+        out[i &+ 4] = multiplier(high & 0xFFFF)
+        out[i &+ 5] = multiplier((high >> 16) & 0xFFFF)
+        out[i &+ 6] = multiplier((high >> 32) & 0xFFFF)
+        out[i &+ 7] = multiplier(high >> 48)
+        i &+= 8
     }
     // Tail.
-    if i < count {
-        var bits = key.bits(at: UInt64((start &+ i) >> 2))
-        while i < count {
-            out[i] = multiplier(bits & 0xFFFF)
-            bits >>= 16
-            i &+= 1
-        }
+    while i < count {
+        out[i] = single(start &+ i)
+        i &+= 1
     }
 }
 

@@ -1,3 +1,5 @@
+import CounterRandom
+
 /// The fused end of a residual block, `y = ReLU(dropout(x) + shortcut)`, done in one pass over
 /// memory (the separate passes cost about a sixth of a training step).
 public enum ResidualEpilogue {

@@ -14,7 +14,7 @@ public struct HiCLRLossTerms: Codable, Equatable, Sendable {
     public var total: Float
 }
 
-/// HiCLR's objective (hiclr.md): L = InfoNCE(q, k, queue) + λ [CE(sg p(q) → p(q1)) + CE(sg p(q1) → p(q2))],
+/// HiCLR's objective (docs/training.md): L = InfoNCE(q, k, queue) + λ [CE(sg p(q) → p(q1)) + CE(sg p(q1) → p(q2))],
 /// where p(z) = softmax([z·k, z·queue] / τ). Takes L2-normalised features and returns the gradients with
 /// respect to them (k and the queue get none).
 public struct HiCLRLoss: Sendable {

@@ -1,3 +1,4 @@
+import CounterRandom
 import Models
 import Tensor
 
@@ -21,7 +22,7 @@ public struct HiCLRViews {
     }
 }
 
-/// MoCo v2 with HiCLR's hierarchical consistency (hiclr.md): a query encoder trained by SGD, a key encoder
+/// MoCo v2 with HiCLR's hierarchical consistency (docs/training.md): a query encoder trained by SGD, a key encoder
 /// following it by momentum, a queue of keys, and a learnable scalar (`mask_param`) written into the masked
 /// joints of the strong view. State names follow the reference `state_dict`.
 public final class HiCLRModel {

@@ -1,3 +1,4 @@
+import CounterRandom
 import Tensor
 
 /// MoCo's queue of negative keys, stored as the reference stores its `queue` buffer: a (D, K) matrix whose

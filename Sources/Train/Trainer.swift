@@ -1,4 +1,5 @@
 import Augment
+import CounterRandom
 import Foundation
 import HDF5
 import Loader
@@ -92,14 +93,13 @@ public final class Trainer {
         optimizer.learningRate = schedule.learningRate(epoch: e + 1)
         let mining = config.moco.miningEpoch.map { e >= $0 } ?? false
         let stream = loader.batches(epoch: e)
-        let root = RandomKey(seed: config.seed).derived(0x7472_6169_6E)   // "train"
         var sums = HiCLRLossTerms(infoNCE: 0, consistency1: 0, consistency2: 0, total: 0)
         var batches = 0, samples = 0
         let start = Date()
         while let batch = try stream.next() {
             let terms = try Self.step(model: model, optimizer: optimizer, views: try views(batch),
-                                      key: root.derived(UInt64(e), UInt64(batch.index)), mining: mining,
-                                      context: "epoch \(e + 1), batch \(batch.index)")
+                                      key: Self.stepKey(seed: config.seed, epoch: e, batch: batch.index),
+                                      mining: mining, context: "epoch \(e + 1), batch \(batch.index)")
             sums.infoNCE += terms.infoNCE
             sums.consistency1 += terms.consistency1
             sums.consistency2 += terms.consistency2
@@ -159,5 +159,13 @@ public final class Trainer {
                                         at: index)
         }
         epoch = Int(try file.int64Attribute("epoch"))
+    }
+}
+
+extension Trainer {
+    /// The random key of one training step (dropout, drop/add edges): the engine's branch of the one random tree
+    /// at (seed, epoch, step), stage 1 (docs/determinism.md). The model derives per pass, block and purpose.
+    public static func stepKey(seed: UInt64, epoch: Int, batch: Int) -> RandomKey {
+        RandomKey(seed: seed, epoch: epoch, sample: batch, branch: RandomKey.engineBranch, stage: 1)
     }
 }

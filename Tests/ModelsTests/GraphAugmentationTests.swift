@@ -1,3 +1,4 @@
+import CounterRandom
 import XCTest
 @testable import Models
 @testable import Tensor

@@ -1,3 +1,4 @@
+import CounterRandom
 import XCTest
 @testable import Models
 @testable import Tensor
@@ -53,7 +54,7 @@ final class SupervisedTrainingTests: XCTestCase {
         let optimizer = SGD(parameters: model.parameters, learningRate: 0.05, momentum: 0.9, weightDecay: 1e-4)
         let frames = 12
         var losses: [Float] = []
-        for step in 0..<30 {
+        for step in 0..<60 {
             let first = (step % 5) * 4
             let (input, labels) = Self.batch(ids: first..<(first + 4), frames: frames)
             let result = model.forward(input, training: true, key: RandomKey(seed: 5).derived(UInt64(step)))

@@ -1,4 +1,5 @@
 import Foundation
+import ShippedFiles
 import SkeletonCore
 import TestSupport
 import Train
@@ -25,6 +26,15 @@ final class ConfigExtendsTests: XCTestCase {
             // What a run records reads alone (no base next to a checkpoint) and gives the same config.
             XCTAssertFalse(text.contains("extends:"), url.lastPathComponent)
             XCTAssertEqual(try TrainConfig.parse(text, file: "checkpoint [config]"), expected, url.lastPathComponent)
+        }
+    }
+
+    /// The shipped copies (bundled flat, found by name from any folder) find their base next to them.
+    func testShippedConfigsFindTheirBaseInTheBundle() throws {
+        for name in ["ntu120_xset_bone", "pku1_xsub_motion"] {
+            let url = try XCTUnwrap(ShippedFiles.url(.config, named: name), name)
+            XCTAssertEqual(try TrainConfig.load(path: url.path),
+                           try TrainConfig.load(path: before.appendingPathComponent(name + ".yaml").path), name)
         }
     }
 

@@ -1,3 +1,4 @@
+import CounterRandom
 import Foundation
 import Tensor
 import Train

@@ -1,3 +1,4 @@
+import CounterRandom
 import SkeletonCore
 
 /// Applies a pipeline to samples. A value with no mutable state: any number of threads may call it at once,

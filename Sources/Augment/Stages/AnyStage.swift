@@ -1,3 +1,4 @@
+import CounterRandom
 import SkeletonCore
 import YAMLFiles
 

@@ -1,3 +1,4 @@
+import CounterRandom
 import YAMLFiles
 /// Channel (axis) mask (NA): set one uniformly chosen coordinate (x, y or z) to 0 in every frame, joint and body.
 public struct ChannelMask: AugmentationStage {

@@ -1,3 +1,4 @@
+import CounterRandom
 import YAMLFiles
 /// Gaussian noise (NA): add N(mean, std²) independently to every value. The noise field itself is not stored:
 /// the parameters record the stream position it is read from, so `apply` regenerates it exactly.

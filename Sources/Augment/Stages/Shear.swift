@@ -1,3 +1,4 @@
+import CounterRandom
 import YAMLFiles
 /// Shear (BA, paper set T0): one 3×3 matrix R with unit diagonal and off-diagonal entries ~ U(−r, r), applied to
 /// every point of the view as p · Rᵀ. R = [[1, s1₀, s2₀], [s1₁, 1, s2₁], [s1₂, s2₂, 1]].

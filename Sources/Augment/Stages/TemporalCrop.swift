@@ -1,3 +1,4 @@
+import CounterRandom
 import YAMLFiles
 /// Temporal crop (BA, paper set T0): pad = T // paddingRatio frames are reflected at each end (the first `pad`
 /// frames reversed before the clip, the last `pad` frames reversed after it, edge frames included), then T

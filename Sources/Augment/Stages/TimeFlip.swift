@@ -1,3 +1,4 @@
+import CounterRandom
 import YAMLFiles
 /// Time flip: reverse the frame order.
 public struct TimeFlip: AugmentationStage {

@@ -1,4 +1,5 @@
 import Augment
+import CounterRandom
 import Foundation
 import Loader
 import Models

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BLAS
+import CounterRandom
 import Foundation
 import Models
 import Tensor

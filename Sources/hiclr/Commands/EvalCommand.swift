@@ -1,5 +1,6 @@
 import ArgumentParser
 import Augment
+import CounterRandom
 import Foundation
 import Loader
 import Shards

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CounterRandom
 import Foundation
 import Loader
 import SkeletonCore

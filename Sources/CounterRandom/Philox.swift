@@ -3,13 +3,13 @@
 /// thread can compute any block in any order and get the same bits.
 public enum Philox4x32 {
     /// Round multipliers and key increments (Weyl constants) from the Random123 reference.
-    static let multiplier0: UInt32 = 0xD251_1F53
-    static let multiplier1: UInt32 = 0xCD9E_8D57
-    static let weyl0: UInt32 = 0x9E37_79B9
-    static let weyl1: UInt32 = 0xBB67_AE85
+    @usableFromInline static let multiplier0: UInt32 = 0xD251_1F53
+    @usableFromInline static let multiplier1: UInt32 = 0xCD9E_8D57
+    @usableFromInline static let weyl0: UInt32 = 0x9E37_79B9
+    @usableFromInline static let weyl1: UInt32 = 0xBB67_AE85
 
     /// Four output words for `counter` under `key` after 10 rounds.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func block(counter: (UInt32, UInt32, UInt32, UInt32),
                              key: (UInt32, UInt32)) -> (UInt32, UInt32, UInt32, UInt32) {
         var c = counter
@@ -28,7 +28,7 @@ public enum Philox4x32 {
 
     /// Four blocks at once, one per SIMD lane: lane i is `block(counter: (c0[i], c1, c2, c3), key: key)`.
     /// Returns the four output words of every lane (word j of lane i is `words.j[i]`).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func blocks(c0: SIMD4<UInt32>, c1: UInt32, c2: UInt32, c3: UInt32, key: (UInt32, UInt32))
         -> (SIMD4<UInt32>, SIMD4<UInt32>, SIMD4<UInt32>, SIMD4<UInt32>) {
         var x0 = c0, x1 = SIMD4(repeating: c1), x2 = SIMD4(repeating: c2), x3 = SIMD4(repeating: c3)

@@ -1,6 +1,8 @@
-/// Names one independent random stream: the run seed, the epoch, the sample, the pipeline branch and the stage
-/// within that branch. Every random draw of the augmentation comes from the stream of exactly one key, so the
-/// result for a sample never depends on thread count, batch order or what other samples drew.
+/// Names one independent random stream of the project's one generator family (docs/determinism.md): the run seed,
+/// the epoch, the sample, the branch and the stage within that branch. Augmentation stage s of pipeline branch b
+/// draws from (seed, epoch, sample, b, s); the loader's shuffle from branch 0xFFFF; the engine from branch 0xFFFE
+/// (`RandomKey(seed:)`, `derived(_:)`). Every draw comes from the stream of exactly one key, so results never
+/// depend on thread count, batch order or what other samples drew.
 ///
 /// Mapping onto Philox4x32-10: key words = (seed low 32 bits, seed high 32 bits);
 /// counter = (block index, branch << 16 | stage, sample, epoch). Sample ids and epochs are taken modulo 2³²,
@@ -21,13 +23,13 @@ public struct RandomKey: Hashable, Codable, Sendable, CustomStringConvertible {
     }
 
     /// The two Philox key words.
-    @inline(__always)
+    @inlinable @inline(__always)
     var philoxKey: (UInt32, UInt32) {
         (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
     }
 
     /// The Philox counter of block `block` of this stream.
-    @inline(__always)
+    @inlinable @inline(__always)
     func counter(block: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
         (block, UInt32(branch) << 16 | UInt32(stage), sample, epoch)
     }

@@ -111,3 +111,11 @@ def test_data_loader_worker_process_gives_the_same_batches(shards):
     expected = digests(stream)
     loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=1)
     assert [(0, i, ht.batch_digest(b)) for i, b in enumerate(loader)] == expected
+
+
+def test_shipped_pipeline_by_name(shards):
+    """`pipeline="hiclr"` (or "pipelines/hiclr.yaml" from any folder) is the shipped file, as for hiclr stream."""
+    by_path = ht.ShardStream(shards, benchmark="xview", pipeline=PIPELINE, seed=3, batch_size=4, workers=1)
+    by_name = ht.ShardStream(shards, benchmark="xview", pipeline="hiclr", seed=3, batch_size=4, workers=1)
+    assert digests(by_name) == digests(by_path)
+    assert by_name.info["pipeline"] == "hiclr"

@@ -38,9 +38,9 @@ def run_hiclr(*args, check=True):
     return result
 
 
-def stream_digests(shards, **options):
+def stream_digests(shards, pipeline=PIPELINE, **options):
     """[(epoch, batch, digest)] printed by `hiclr stream --hash` with the given options (underscores → dashes)."""
-    args = ["stream", "--shards", shards, "--pipeline", PIPELINE, "--hash"]
+    args = ["stream", "--shards", shards, "--pipeline", pipeline, "--hash"]
     for key, value in options.items():
         flag = "--" + key.replace("_", "-")
         args += [flag] if value is True else [flag, value]

@@ -42,6 +42,7 @@ let package = Package(
         .target(name: "Shards", dependencies: ["SkeletonCore", "HDF5",
                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Convert", dependencies: ["SkeletonCore", "RawData", "Preprocess", "Shards"]),
+        .target(name: "Export", dependencies: ["SkeletonCore", "Shards"]),
         .target(name: "YAMLFiles", dependencies: ["SkeletonCore", "Yams"]),
         // The shipped pipelines/ and configs/ as resources, found by name from any folder. Each resource target's
         // folder holds a symbolic link to the repository folder (the only copy); `.process` follows the link.
@@ -60,7 +61,7 @@ let package = Package(
         .target(name: "LoaderC", dependencies: ["Loader", "Augment", "Shards", "SkeletonCore"]),
 
         .executableTarget(name: "hiclr", dependencies: [
-            "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Augment", "Loader",
+            "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Export", "Augment", "Loader",
             "Tensor", "Models", "Train", "Render", "HDF5", "ShippedFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
@@ -74,7 +75,8 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "TestSupport"]),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData"]),
-        .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore", "ShippedFiles"],
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "TestSupport"]),
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore", "ShippedFiles", "YAMLFiles"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "BLAS"],
@@ -83,7 +85,8 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
-                                                    "TestSupport"]),
+                                                    "ShippedFiles", "TestSupport"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

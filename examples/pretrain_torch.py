@@ -18,16 +18,22 @@ follows by momentum outside DDP). The model is hiclr.torch.models.HiCLR (the ref
 """
 
 import argparse
+import json
 import os
 import sys
 import time
 from pathlib import Path
 
-import torch
-import torch.distributed as dist
-import torch.nn as nn
-import torch.nn.functional as F
-import yaml
+# OpenBLAS's own threads on top of torch's OpenMP ones oversubscribe the cores (Debian's torch uses the system
+# OpenBLAS): follow OMP_NUM_THREADS, which torchrun sets to 1 per process.
+if "OMP_NUM_THREADS" in os.environ:
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", os.environ["OMP_NUM_THREADS"])
+
+import torch  # noqa: E402
+import torch.distributed as dist  # noqa: E402
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+import yaml  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
 try:
@@ -70,6 +76,35 @@ class QueryBranch(nn.Module):
                 F.normalize(m.encoder_q(q2), dim=1))
 
 
+def merge(base, top):
+    """``top`` over ``base``: mappings merge key by key, anything else replaces (docs/configs.md, `extends:`)."""
+    out = dict(base)
+    for key, value in top.items():
+        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def read_config(path, seen=()):
+    """The config as `hiclr train` reads it: ``extends:`` chains resolved (relative to each file's folder)."""
+    path = Path(path).resolve()
+    if path in seen:
+        raise SystemExit(f"{path}: extends itself through {' -> '.join(map(str, seen))}")
+    document = yaml.safe_load(path.read_text()) or {}
+    base = document.pop("extends", None)
+    return merge(read_config(path.parent / base, seen + (path,)), document) if base else document
+
+
+def schema_defaults(node):
+    """Defaults of every setting from schemas/train.schema.json (so they cannot drift from the Swift side)."""
+    out = {}
+    for key, child in node.get("properties", {}).items():
+        if "properties" in child:
+            out[key] = schema_defaults(child)
+        elif "default" in child:
+            out[key] = child["default"]
+    return out
+
+
 def gather(keys):
     if not (dist.is_available() and dist.is_initialized()) or dist.get_world_size() == 1:
         return keys
@@ -84,11 +119,15 @@ def main():
     parser.add_argument("--epochs", type=int, help="stop after this many epochs in total (default: the config's)")
     parser.add_argument("--resume", help="checkpoint to continue from (written by this script or hiclr train)")
     parser.add_argument("--output", help="checkpoint folder (default: <config output>/torch)")
+    parser.add_argument("--shards", help="shard directory, replacing the config's (as hiclr train --shards)")
     parser.add_argument("--workers", type=int, help="Swift loader threads per rank (default: schedule.workers)")
     args = parser.parse_args()
 
-    config_text = Path(args.config).read_text()
-    config = yaml.safe_load(config_text)
+    written = read_config(args.config)  # what the checkpoints record (merged, no extends), as hiclr train does
+    if args.shards:
+        written["shards"] = args.shards
+    config_text = yaml.safe_dump(written, sort_keys=False)
+    config = merge(schema_defaults(json.loads((REPO / "schemas" / "train.schema.json").read_text())), written)
     model_cfg, moco, opt_cfg, schedule = config["model"], config["moco"], config["optimizer"], config["schedule"]
 
     cuda = torch.cuda.is_available()
@@ -101,15 +140,15 @@ def main():
     if cuda:
         torch.cuda.set_device(device)
 
-    def relative(path):  # config paths are relative to the repository, as for `hiclr train`
-        return Path(path) if Path(path).is_absolute() else REPO / path
+    def relative(path):  # relative to the working directory as for `hiclr train`, else to the checkout
+        return Path(path) if Path(path).exists() or Path(path).is_absolute() else REPO / path
 
     batch = int(schedule["batch"])
     queue = int(moco["queue"])
     if queue % (batch * world):
         raise SystemExit(f"moco.queue {queue} must be a multiple of batch × world = {batch * world}")
     stream = ht.ShardStream(relative(config["shards"]), benchmark=config.get("benchmark"),
-                            part=config.get("part", "train"), pipeline=relative(config["pipeline"]),
+                            part=config["part"], pipeline=config["pipeline"],
                             seed=int(config.get("seed", 0)), batch_size=batch,
                             workers=args.workers or int(schedule.get("workers", 2)), drop_last=True,
                             pin_memory=cuda)
@@ -143,7 +182,7 @@ def main():
         if distributed else QueryBranch(model)
 
     epochs = args.epochs or int(schedule["epochs"])
-    output = Path(args.output) if args.output else relative(config["output"]) / "torch"
+    output = Path(args.output) if args.output else Path(config["output"]) / "torch"
     every = int(schedule.get("checkpoint_every", 1))
     lam = float(moco.get("lambda", 0.5))
     for epoch in range(start_epoch, epochs):
@@ -151,7 +190,7 @@ def main():
         for group in optimizer.param_groups:
             group["lr"] = lr
         stream.set_epoch(epoch)
-        mining = epoch >= int(moco.get("mining_epoch", 10 ** 9))
+        mining = moco.get("mining_epoch") is not None and epoch >= int(moco["mining_epoch"])
         model.train()
         sums, steps, samples, start = torch.zeros(4), 0, 0, time.time()
         for b in stream:

@@ -107,6 +107,8 @@ class NumpyFourViews(torch.utils.data.Dataset):
         from hiclr import shards as hshards
         self.part = hshards.open(shards, verify=False).part()
         self.seed = seed
+        self._datasets = {}
+        self._pid = None
 
     def __len__(self):
         return len(self.part)
@@ -114,9 +116,14 @@ class NumpyFourViews(torch.utils.data.Dataset):
     def __getitem__(self, i):
         rng = np.random.default_rng((self.seed, i))
         k_file, row = self.part.locate(i)
-        f = self.part._file(k_file)
-        x = np.asarray(f["joint"][row], dtype=np.float32)
-        length = int(f["length"][row]) if "length" in f else x.shape[1]
+        if self._pid != os.getpid():  # h5py objects must not cross fork()
+            self._datasets, self._pid = {}, os.getpid()
+        if k_file not in self._datasets:  # h5py dataset objects opened once per file and process
+            f = self.part._file(k_file)
+            self._datasets[k_file] = (f["joint"], f["length"][()] if "length" in f else None)
+        joint, lengths = self._datasets[k_file]
+        x = np.asarray(joint[row], dtype=np.float32)
+        length = int(lengths[row]) if lengths is not None else x.shape[1]
         views = {}
         for name in ("q", "k", "q1", "q2"):
             v = _shear(_crop_resize(x, length, rng), rng)

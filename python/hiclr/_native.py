@@ -80,6 +80,30 @@ def library():
     return lib
 
 
+def resolve_pipeline(reference):
+    """A pipeline file path: ``reference`` when it is a file, else the shipped pipeline it names (``hiclr``,
+    ``hiclr.yaml``, ``pipelines/hiclr.yaml``) from the resource bundle next to the library (where SwiftPM puts
+    ``hiclr-swift_ShippedPipelines.resources``), else ``reference`` unchanged (the loader reports it missing)."""
+    reference = os.fspath(reference)
+    if os.path.isfile(reference):
+        return reference
+    parts = [p for p in reference.split("/") if p not in ("", ".")]
+    if len(parts) == 2 and parts[0] == "pipelines":
+        parts = parts[1:]
+    if len(parts) != 1:
+        return reference
+    name = parts[0]
+    for ext in (".yaml", ".yml"):
+        if name.endswith(ext):
+            name = name[: -len(ext)]
+    try:
+        bundle = library_path().parent / "hiclr-swift_ShippedPipelines.resources"
+    except LibraryNotFound:
+        return reference
+    shipped = bundle / f"{name}.yaml"
+    return str(shipped) if shipped.is_file() else reference
+
+
 def _text(value):
     return None if value is None else os.fsencode(value)
 
@@ -98,7 +122,7 @@ class NativeLoader:
         if not 0 <= seed < 2 ** 64:
             raise ValueError(f"seed {seed} is not in 0..2**64-1")
         handle = self._lib.hiclr_loader_open(
-            _text(os.fspath(shards)), _text(benchmark), _text(part), _text(os.fspath(pipeline)), seed, batch_size,
+            _text(os.fspath(shards)), _text(benchmark), _text(part), _text(resolve_pipeline(pipeline)), seed, batch_size,
             workers, prefetch, int(bool(pad)), int(bool(shuffle)), rank, world, int(bool(verify)), error,
             ERROR_CAPACITY)
         if not handle:

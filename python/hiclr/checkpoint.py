@@ -5,9 +5,11 @@ Layout version 2: one root dataset per state_dict entry, named as the key, with 
 ``layout_version`` = 2, plus the metadata ``hiclr train`` writes (``format``, ``config``, ``epoch``, ``seed``,
 ``name``, ``stream``). Optimizer momentum buffers are entries ``optimizer.momentum_buffer.<parameter>``.
 
-    state = hiclr.checkpoint.load("runs/tiny/checkpoint_epoch5.h5")   # OrderedDict[str, Tensor]
+    state = hiclr.checkpoint.load("runs/tiny/epoch_0005.h5")   # OrderedDict[str, Tensor]
     model.load_state_dict(state, strict=True)
     hiclr.checkpoint.save("mine.h5", model.state_dict(), attributes=hiclr.checkpoint.train_attributes(...))
+
+Older files (layout 1, before data_bn followed the reference): `python3 -m hiclr.checkpoint upgrade old.h5 new.h5`.
 """
 
 import os
@@ -177,3 +179,22 @@ def upgrade(source, destination):
         out[key] = array
     save(destination, out, attributes={k: v for k, v in attrs.items()
                                        if k != LAYOUT_ATTRIBUTE and isinstance(v, (str, int))})
+
+
+def _main(argv=None):
+    import argparse
+    parser = argparse.ArgumentParser(prog="python3 -m hiclr.checkpoint",
+                                     description="Convert a layout-1 hiclr checkpoint to layout 2 (see upgrade()).")
+    parser.add_argument("command", choices=["upgrade"])
+    parser.add_argument("source")
+    parser.add_argument("destination")
+    args = parser.parse_args(argv)
+    try:
+        upgrade(args.source, args.destination)
+    except CheckpointError as error:
+        raise SystemExit(f"error: {error}")
+    print(f"{args.destination}: layout version {LAYOUT_VERSION}")
+
+
+if __name__ == "__main__":
+    _main()

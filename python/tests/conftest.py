@@ -38,9 +38,9 @@ def run_hiclr(*args, check=True):
     return result
 
 
-def stream_digests(shards, **options):
+def stream_digests(shards, pipeline=PIPELINE, **options):
     """[(epoch, batch, digest)] printed by `hiclr stream --hash` with the given options (underscores → dashes)."""
-    args = ["stream", "--shards", shards, "--pipeline", PIPELINE, "--hash"]
+    args = ["stream", "--shards", shards, "--pipeline", pipeline, "--hash"]
     for key, value in options.items():
         flag = "--" + key.replace("_", "-")
         args += [flag] if value is True else [flag, value]
@@ -63,3 +63,17 @@ def shard_copy(shards, tmp_path):
     copy = tmp_path / "ntu60"
     shutil.copytree(shards, copy)
     return copy
+
+
+@pytest.fixture(scope="session")
+def swift_run(shards, tmp_path_factory):
+    """One epoch of `hiclr train` on the fixture shards (configs/fixtures_tiny.yaml, paths redirected)."""
+    root = tmp_path_factory.mktemp("train")
+    text = (REPO / "configs" / "fixtures_tiny.yaml").read_text()
+    text = re.sub(r"(?m)^shards: .*$", f"shards: {shards}", text)
+    text = re.sub(r"(?m)^output: .*$", f"output: {root / 'run'}", text)
+    text = re.sub(r"(?m)^pipeline: .*$", f"pipeline: {PIPELINE}", text)
+    config = root / "config.yaml"
+    config.write_text(text)
+    run_hiclr("train", "--config", config, "--epochs", 1)
+    return config, root / "run" / "epoch_0001.h5"

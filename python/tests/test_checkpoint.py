@@ -16,20 +16,6 @@ import hiclr
 from hiclr import checkpoint
 
 
-@pytest.fixture(scope="session")
-def swift_run(shards, tmp_path_factory):
-    """One epoch of `hiclr train` on the fixture shards (configs/fixtures_tiny.yaml, paths redirected)."""
-    root = tmp_path_factory.mktemp("train")
-    text = (REPO / "configs" / "fixtures_tiny.yaml").read_text()
-    text = re.sub(r"(?m)^shards: .*$", f"shards: {shards}", text)
-    text = re.sub(r"(?m)^output: .*$", f"output: {root / 'run'}", text)
-    text = re.sub(r"(?m)^pipeline: .*$", f"pipeline: {PIPELINE}", text)
-    config = root / "config.yaml"
-    config.write_text(text)
-    run_hiclr("train", "--config", config, "--epochs", 1)
-    return config, root / "run" / "epoch_0001.h5"
-
-
 def test_round_trip_keeps_values_dtypes_and_shapes(tmp_path):
     state = OrderedDict([
         ("encoder.weight", torch.randn(4, 3)),

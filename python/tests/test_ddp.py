@@ -23,7 +23,8 @@ def free_port():
 
 def test_two_process_ddp(shards, tmp_path):
     port = str(free_port())
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "python"), str(HERE)]), OMP_NUM_THREADS="1")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO / "python"), str(HERE)]), OMP_NUM_THREADS="1",
+               OPENBLAS_NUM_THREADS="1")
     procs = [subprocess.Popen([sys.executable, str(HERE / "ddp_worker.py"), str(r), "2", port, str(shards),
                                str(PIPELINE), str(tmp_path / f"rank{r}.pt")], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for r in (0, 1)]

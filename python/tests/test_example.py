@@ -24,7 +24,7 @@ def test_example_checkpoint_is_read_by_hiclr(shards, tmp_path):
     text = re.sub(r"(?m)^pipeline: .*$", f"pipeline: {PIPELINE}", text)
     config = tmp_path / "config.yaml"
     config.write_text(text)
-    env = dict(os.environ, PYTHONPATH=str(REPO / "python"), OMP_NUM_THREADS="2")
+    env = dict(os.environ, PYTHONPATH=str(REPO / "python"), OMP_NUM_THREADS="1")
     out = subprocess.run([sys.executable, str(REPO / "examples" / "pretrain_torch.py"), "--config", str(config),
                           "--epochs", "1", "--output", str(tmp_path / "torch")], capture_output=True, text=True,
                          env=env, timeout=600)

@@ -111,3 +111,34 @@ def test_data_loader_worker_process_gives_the_same_batches(shards):
     expected = digests(stream)
     loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=1)
     assert [(0, i, ht.batch_digest(b)) for i, b in enumerate(loader)] == expected
+
+
+def test_shipped_pipeline_by_name(shards):
+    """`pipeline="hiclr"` (or "pipelines/hiclr.yaml" from any folder) is the shipped file, as for hiclr stream."""
+    by_path = ht.ShardStream(shards, benchmark="xview", pipeline=PIPELINE, seed=3, batch_size=4, workers=1)
+    by_name = ht.ShardStream(shards, benchmark="xview", pipeline="hiclr", seed=3, batch_size=4, workers=1)
+    assert digests(by_name) == digests(by_path)
+    assert by_name.info["pipeline"] == "hiclr"
+
+
+@pytest.mark.parametrize("derive", ["after_augmentation", "from_shard"])
+def test_several_streams_per_view(shards, tmp_path, derive):
+    """A pipeline emitting joint, bone and motion: keys `q.joint`, `q.bone`, …; digests still equal the CLI's."""
+    text = PIPELINE.read_text().replace("names: [joint]", "names: [joint, bone, motion]")
+    text = text.replace("derive: after_augmentation", f"derive: {derive}")
+    pipeline = tmp_path / "three_streams.yaml"
+    pipeline.write_text(text)
+    stream = ht.ShardStream(shards, benchmark="xview", pipeline=pipeline, seed=8, batch_size=4, workers=2)
+    assert stream.keys()[:6] == ["index", "label", "q.joint", "q.bone", "q.motion", "k.joint"]
+    assert stream.keys()[-1] == "q2_mask"
+    expected = [d for _, _, d in stream_digests(shards, benchmark="xview", batch=4, seed=8, workers=1,
+                                                pipeline=pipeline)]
+    got = []
+    for batch in stream:
+        assert list(batch) == stream.keys()
+        got.append(ht.batch_digest(batch))
+        if derive == "after_augmentation":  # motion is the frame difference of the augmented joint view
+            joint, motion = batch["q1.joint"], batch["q1.motion"]
+            assert torch.allclose(motion[:, :, :-1], joint[:, :, 1:] - joint[:, :, :-1], atol=1e-6)
+            assert (motion[:, :, -1] == 0).all()
+    assert got == expected and len(got) == 3

@@ -28,6 +28,9 @@ def _distributed_rank_world():
 class ShardStream(torch.utils.data.IterableDataset):
     """Augmented multi-view batches of one shard part, built by the Swift loader on background threads.
 
+    ``pipeline`` is a pipeline file, or the name of a shipped one (``"hiclr"``, ``"pipelines/hiclr.yaml"``) as for
+    ``hiclr stream --pipeline``.
+
     Iterating yields one dict per batch (the loader batches: use it directly, or in a DataLoader with
     ``batch_size=None``): per pipeline branch a float32 tensor ``(B, 3, 50, 25, 2)`` under the branch's name
     (``q``, ``k``, ``q1``, ``q2`` for pipelines/hiclr.yaml; ``q.joint``, ``q.bone``… when the pipeline emits
@@ -46,7 +49,7 @@ class ShardStream(torch.utils.data.IterableDataset):
     available. Each batch is written by Swift straight into freshly allocated tensors (one copy).
     """
 
-    def __init__(self, shards, benchmark=None, part="train", pipeline="pipelines/hiclr.yaml", seed=0,
+    def __init__(self, shards, benchmark=None, part="train", pipeline="hiclr", seed=0,
                  batch_size=128, workers=None, prefetch=2, drop_last=True, rank=None, world=None,
                  pin_memory=False, shuffle=True, verify=True):
         super().__init__()

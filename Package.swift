@@ -12,6 +12,8 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "hiclr", targets: ["hiclr"]),
+        // The loader's C ABI for Python (python/hiclr/include/hiclr_loader.h): libHiCLRLoaderC.so.
+        .library(name: "HiCLRLoaderC", type: .dynamic, targets: ["LoaderC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,7 +44,12 @@ let package = Package(
         .target(name: "Convert", dependencies: ["SkeletonCore", "RawData", "Preprocess", "Shards"]),
         .target(name: "Export", dependencies: ["SkeletonCore", "Shards"]),
         .target(name: "YAMLFiles", dependencies: ["SkeletonCore", "Yams"]),
-        .target(name: "Augment", dependencies: ["SkeletonCore", "YAMLFiles", "Yams"]),
+        // The shipped pipelines/ and configs/ as resources, found by name from any folder. Each resource target's
+        // folder holds a symbolic link to the repository folder (the only copy); `.process` follows the link.
+        .target(name: "ShippedPipelines", resources: [.process("pipelines")]),
+        .target(name: "ShippedConfigs", resources: [.process("configs")]),
+        .target(name: "ShippedFiles", dependencies: ["SkeletonCore", "ShippedPipelines", "ShippedConfigs"]),
+        .target(name: "Augment", dependencies: ["SkeletonCore", "YAMLFiles", "Yams", "ShippedFiles"]),
         .target(name: "Loader", dependencies: ["SkeletonCore", "Shards", "Augment",
                                                .product(name: "Crypto", package: "swift-crypto")]),
 
@@ -51,9 +58,11 @@ let package = Package(
         .target(name: "Models", dependencies: ["Tensor", "SkeletonCore"], swiftSettings: optimizedEvenInDebug),
         .target(name: "Train", dependencies: ["Models", "Loader", "HDF5", "YAMLFiles", "Yams"]),
 
+        .target(name: "LoaderC", dependencies: ["Loader", "Augment", "Shards", "SkeletonCore"]),
+
         .executableTarget(name: "hiclr", dependencies: [
             "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Export", "Augment", "Loader",
-            "Tensor", "Models", "Train", "Render", "HDF5",
+            "Tensor", "Models", "Train", "Render", "HDF5", "ShippedFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -67,15 +76,17 @@ let package = Package(
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "TestSupport"]),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "TestSupport"]),
-        .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore"],
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore", "ShippedFiles", "YAMLFiles"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor", "BLAS"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore",
-                                                    "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles"]),
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
+                                                    "ShippedFiles", "TestSupport"],
+                    exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v5]
 )

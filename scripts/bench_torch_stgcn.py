@@ -64,7 +64,7 @@ class Model(nn.Module):
     def __init__(self, cin=3, h=16, hidden_dim=256, features=128, dropout=0.5):
         super().__init__()
         self.register_buffer("A", torch.tensor(graph_spatial(), dtype=torch.float32))
-        self.data_bn = nn.BatchNorm1d(cin * 25 * 2)
+        self.data_bn = nn.BatchNorm1d(cin * 25)          # HiCLR net/st_gcn.py line 25: in_channels * V
         widths = [h, h, h, h, 2 * h, 2 * h, 2 * h, 4 * h, 4 * h, hidden_dim]
         strides = [1, 1, 1, 1, 2, 1, 1, 2, 1, 1]
         ins = [cin] + widths[:-1]
@@ -76,7 +76,7 @@ class Model(nn.Module):
 
     def forward(self, x):
         n, c, t, v, m = x.size()
-        x = x.permute(0, 4, 3, 1, 2).contiguous().view(n, m * v * c, t)
+        x = x.permute(0, 4, 3, 1, 2).contiguous().view(n * m, v * c, t)   # lines 106-108
         x = self.data_bn(x)
         x = x.view(n, m, v, c, t).permute(0, 1, 3, 4, 2).contiguous().view(n * m, c, t, v)
         for i, block in enumerate(self.st_gcn_networks):

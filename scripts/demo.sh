@@ -28,8 +28,8 @@ if command -v h5dump >/dev/null; then
 fi
 
 if "$HICLR" --help | grep -qE "^ +dump "; then
-  step "dump 8 augmented samples of the HiCLR pipeline (q, k, q1, q2) as HDF5 + PNG"
-  "$HICLR" dump --shards "$OUT/ntu60" --pipeline pipelines/hiclr.yaml --seed 7 --samples 0-7 --out "$OUT/dump" --png
+  step "dump 8 augmented samples of the shipped HiCLR pipeline (q, k, q1, q2) as HDF5 + PNG"
+  "$HICLR" dump --shards "$OUT/ntu60" --pipeline hiclr --seed 7 --samples 0-7 --out "$OUT/dump" --png
   ls "$OUT/dump" | head
 fi
 if "$HICLR" --help | grep -qE "^ +stream "; then
@@ -37,12 +37,12 @@ if "$HICLR" --help | grep -qE "^ +stream "; then
   "$HICLR" stream --shards "$OUT/ntu60" --pipeline pipelines/hiclr.yaml --batch 4 --workers 2 --epochs 2 --hash | tail -6
 fi
 if "$HICLR" --help | grep -qE "^ +train "; then
-  step "pretrain HiCLR for a few epochs on the fixtures (configs/fixtures_tiny.yaml), then evaluate it"
-  sed "s#demo-out/#$OUT/#g" configs/fixtures_tiny.yaml > "$OUT/fixtures_tiny.yaml"
-  "$HICLR" train --config "$OUT/fixtures_tiny.yaml"
+  step "pretrain HiCLR for a few epochs on the fixtures (shipped config fixtures_tiny, shards and run folder set here), then evaluate it"
+  "$HICLR" train --config fixtures_tiny --shards "$OUT/ntu60" --out "$OUT/runs/tiny"
   CKPT=$(ls "$OUT"/runs/tiny/epoch_*.h5 | tail -1)
   "$HICLR" eval knn --checkpoint "$CKPT" --shards "$OUT/ntu60" --benchmark xview --k 5
   "$HICLR" eval knn --random --shards "$OUT/ntu60" --benchmark xview --k 5
   "$HICLR" eval linear --checkpoint "$CKPT" --shards "$OUT/ntu60" --benchmark xview --epochs 50 --scores "$OUT/linear_joint.h5"
+  "$HICLR" eval features --checkpoint "$CKPT" --shards "$OUT/ntu60" --benchmark xview --part val --out "$OUT/features_val.h5"
 fi
 printf '\ndemo finished: outputs in %s\n' "$OUT"

@@ -5,6 +5,8 @@ Writes Tests/AugmentTests/Golden/random.json and stages.json (format: Tests/Augm
 Run from the repository root:  python3 scripts/golden_augment.py
 Everything here is written from the spec (shared/spec/augmentations.md) and the Philox paper, not from the Swift
 code: a Swift test that agrees with these numbers agrees with an independent implementation.
+SkeleAdaIN follows the reference source itself, JHang2020/HiCLR net/skeletonAdaIN.py (lines cited in adain_stats);
+checked against that function run with PyTorch on the same inputs (agreement within float32 rounding).
 """
 import json
 import math
@@ -178,9 +180,18 @@ def joint_mask(x, joints_per_frame, joints, fill):
 
 
 def adain_stats(x, per_body, eps):
+    """Mean and std of a (C, T, V, M) clip for SkeleAdaIN, as JHang2020/HiCLR net/skeletonAdaIN.py computes them.
+
+    Per body (the reference): AdaIN permutes (N, C, T, V, M) to (N, M, C, T, V) and reshapes to (N*M, C, T, V)
+    (skeletonAdaIN.py:28-32), then calc_mean_std views each (body, channel) as one row of T*V values and takes
+    `var(dim=2) + eps`, its square root, and the mean (skeletonAdaIN.py:11-14; torch's var is unbiased, n - 1).
+    Groups are returned in the order c*M + m. Pooled (per_body False, our explicit option, not in the reference):
+    one group per channel over (T, V, M)."""
     x = x.astype(np.float64)
     if per_body:
-        groups = [x[c, :, :, m].ravel() for c in range(3) for m in range(2)]
+        c_, t_, v_, m_ = x.shape
+        rows = np.transpose(x[None], (0, 4, 1, 2, 3)).reshape(m_, c_, t_ * v_)  # (N*M, C, T*V) with N = 1
+        groups = [rows[m, c] for c in range(c_) for m in range(m_)]
     else:
         groups = [x[c].ravel() for c in range(3)]
     mean = [float(g.mean()) for g in groups]
@@ -189,6 +200,7 @@ def adain_stats(x, per_body, eps):
 
 
 def adain(a, b, per_body, eps):
+    """(a - mean_a) / std_a * std_b + mean_b per group (skeletonAdaIN.py:42-44), back in (C, T, V, M) order."""
     mean_a, std_a = adain_stats(a, per_body, eps)
     mean_b, std_b = adain_stats(b, per_body, eps)
     y = a.astype(np.float64).copy()
@@ -283,10 +295,12 @@ def main():
          {"noise": {"key": noise_key, "position": 2}}, noise(a, noise_key, 2, 0.0, 0.01))
     case("gaussian_noise_mean", {"stage": "gaussian_noise", "std": 0.5, "mean": 0.1},
          {"noise": {"key": noise_key, "position": 7}}, noise(a, noise_key, 7, 0.1, 0.5))
-    for per_body in (False, True):
+    # The stage's default is the reference's per-body statistics; the pooled variant must be asked for.
+    for name, stage, per_body in (("skele_adain_default", {"stage": "skele_adain"}, True),
+                                  ("skele_adain_per_body", {"stage": "skele_adain", "per_body": True}, True),
+                                  ("skele_adain_tvm", {"stage": "skele_adain", "per_body": False}, False)):
         y, mean_b, std_b = adain(a, b, per_body, 1e-5)
-        case(f"skele_adain_{'per_body' if per_body else 'tvm'}", {"stage": "skele_adain", "per_body": per_body},
-             {"partner": 7, "styleMean": mean_b, "styleStd": std_b}, y, partner="b")
+        case(name, stage, {"partner": 7, "styleMean": mean_b, "styleStd": std_b}, y, partner="b")
 
     stages_golden = dict(frames=frames, inputs=dict(a=floats(a), b=floats(b)), cases=cases)
     with open(os.path.join(OUT, "stages.json"), "w") as f:

@@ -93,22 +93,33 @@ def centre(x):
 
 
 def resize_formula(x, L):
-    """Half-pixel linear resize of x[:, :L] to 50 frames, written out (float64)."""
-    src = np.clip((np.arange(T_OUT) + 0.5) * (L / T_OUT) - 0.5, 0, L - 1)
-    i0 = np.floor(src).astype(int)
-    i1 = np.minimum(i0 + 1, L - 1)
-    w = (src - i0)[None, :, None, None]
-    x = x[:, :L].astype(np.float64)
-    return x[:, i0] * (1 - w) + x[:, i1] * w
+    """OpenCV's INTER_LINEAR along rows for float32, written out (opencv/opencv modules/imgproc/src/resize.cpp:
+    cv::resize sets inv_scale_y = (double)dsize.height/ssize.height and the generic hal::resize uses
+    scale_y = 1./inv_scale_y; its row loop takes fy = (float)((dy+0.5)*scale_y - 0.5), sy = cvFloor(fy), fy -= sy and
+    weights (1.f - fy, fy) with no border clamp of sy or fy (the column loop has one); the row indices sy, sy+1 are
+    clamped to [0, L-1] when the rows are fetched; an unchanged size is a copy). All float32 arithmetic."""
+    if L == T_OUT:
+        return x[:, :L].astype(np.float32).copy()
+    scale = 1.0 / (T_OUT / L)
+    out = np.zeros((3, T_OUT) + x.shape[2:], np.float32)
+    x = x[:, :L].astype(np.float32)
+    for t in range(T_OUT):
+        fy = np.float32((t + 0.5) * scale - 0.5)
+        sy = int(np.floor(fy))
+        fy = np.float32(fy - np.float32(sy))
+        r0, r1 = min(max(sy, 0), L - 1), min(max(sy + 1, 0), L - 1)
+        out[:, t] = x[:, r0] * (np.float32(1) - fy) + x[:, r1] * fy
+    return out
 
 
 def resize(x, L):
-    """Step 5: OpenCV INTER_LINEAR on the (L, 25*2) plane of each channel; checked against the formula."""
+    """Step 5: OpenCV INTER_LINEAR on the (L, 25*2) plane of each channel; the written-out formula must give the
+    same bits."""
     out = np.stack([cv2.resize(np.ascontiguousarray(x[c, :L].reshape(L, 50)), (50, T_OUT),
                                interpolation=cv2.INTER_LINEAR).reshape(T_OUT, 25, 2) for c in range(3)])
     ref = resize_formula(x, L)
     assert out.dtype == np.float32
-    assert np.all(np.abs(out - ref) <= 1e-6 * np.maximum(1.0, np.abs(ref))), "cv2 != half-pixel formula"
+    assert np.array_equal(out.view(np.uint32), ref.view(np.uint32)), "cv2 != OpenCV's float32 INTER_LINEAR formula"
     return out
 
 

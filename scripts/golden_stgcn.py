@@ -111,7 +111,8 @@ def make_state(rng, cin, h, hidden_dim, features, a):
         s[prefix + "running_var"] = rng.uniform(0.5, 1.5, c)
         s[prefix + "num_batches_tracked"] = np.array(0.0)
 
-    add_bn("data_bn.", 2 * 25 * cin)
+    # data_bn is BatchNorm1d(in_channels * V) (HiCLR net/st_gcn.py line 25): 75 channels for 3-D NTU joints.
+    add_bn("data_bn.", 25 * cin)
     for i, (ci, co, stride) in enumerate(shapes):
         p = "st_gcn_networks.%d." % i
         s[p + "gcn.conv.weight"] = rng.standard_normal((3 * co, ci, 1, 1)) / np.sqrt(ci)
@@ -134,7 +135,9 @@ def make_state(rng, cin, h, hidden_dim, features, a):
 
 def forward(x, p, cin, h, hidden_dim, training):
     n, c, t, v, m = x.shape
-    y = x.transpose(0, 4, 3, 1, 2).reshape(n, m * v * c, t)
+    # HiCLR net/st_gcn.py lines 106-108: permute to (N, M, V, C, T) and view as (N*M, V*C, T), so the two
+    # bodies are separate rows of the batch for data_bn.
+    y = x.transpose(0, 4, 3, 1, 2).reshape(n * m, v * c, t)
     y = bn(y, 1, p, "data_bn.", training)
     y = y.reshape(n, m, v, c, t).transpose(0, 1, 3, 4, 2).reshape(n * m, c, t, v)
     for i, (ci, co, stride) in enumerate(block_shapes(cin, h, hidden_dim)):

@@ -506,7 +506,7 @@ for the leaf joints (head, feet, hand tips, thumbs) as in real files.
 ```
 fixtures/
   ntu60/nturgb+d_skeletons/*.skeleton   {len(ntu60_rows)} NTU60 samples (S001–S010)
-  ntu60/missing_skeletons.txt           one name: {MISSING[0]} (its file exists, all frames empty)
+  ntu60/missing_skeletons.txt           published form (2 prose lines, a blank line), one name: {MISSING[0]} (its file exists, all frames empty)
   ntu120/nturgb+d_skeletons/*.skeleton  {len(ntu120_rows)} NTU120 samples (setups 18–32)
   pku1/skeleton, pku1/label, pku1/split PKU-MMD phase 1 ({len(pku_names['pku1'])} skeleton files)
   pku2/skeleton, pku2/label, pku2/split PKU-MMD phase 2 ({len(pku_names['pku2'])} skeleton files)
@@ -587,6 +587,9 @@ def main():
             assert [[b[0] for b in f] for f in parsed] == [[b[0] for b in f] for f in frames], spec["name"]
             rows[key].append((spec, frames, os.path.getsize(path)))
     with open(f"{ROOT}/ntu60/missing_skeletons.txt", "w") as f:
+        # The published lists open with prose and a blank line; the fixture has the same shape (own words).
+        f.write(f"{len(MISSING)} fixture sample in this \"NTU RGB+D\"-style set has no skeleton data.\n"
+                "Leave it out of training and testing, as the published lists ask.\n\n")
         f.write("".join(m + "\n" for m in MISSING))
     pku_names = {}
     for phase_dir, videos in (("pku1", PKU1), ("pku2", PKU2)):

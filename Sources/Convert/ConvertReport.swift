@@ -11,6 +11,8 @@ public struct ConvertReport: Codable, Sendable {
     public var written: [String: Int] = [:]
     /// Samples skipped because the missing-skeleton list names them.
     public var skippedMissing = 0
+    /// PKU-MMD videos in neither list of a benchmark's split file, per benchmark: they went to its test part.
+    public var videosNotInSplit: [String: Int] = [:]
     /// One line per rejected file or sample: `file[:line]: reason`.
     public var rejected: [String] = []
     /// Rejections counted by reason code.
@@ -37,6 +39,7 @@ public struct ConvertReport: Codable, Sendable {
         for (k, v) in written { c["written." + k] = v }
         for (k, v) in rejectedByReason { c["rejected." + k] = v }
         for (k, v) in decisions { c["clean." + k] = v }
+        for (k, v) in videosNotInSplit { c["videos_not_in_split." + k] = v }
         return c
     }
 }

@@ -53,6 +53,7 @@ public final class Converter {
                                            splits: options.splits)
         var report = ConvertReport()
         report.skippedMissing = scan.skippedMissing.count
+        for (b, videos) in scan.unlisted { report.videosNotInSplit[b.rawValue] = videos.count }
         for problem in scan.rejected {
             if options.strict { throw ConvertError.strict(problem.description) }
             report.reject(problem.description, code: "bad_file")

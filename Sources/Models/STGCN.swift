@@ -19,7 +19,8 @@ public enum STGCNError: Error, CustomStringConvertible, Equatable {
 ///
 /// Input: `[N, C, T, V, M]` skeletons (PyTorch's layout, e.g. `[N, 3, 50, 25, 2]`). Forward:
 ///
-///     x = data_bn(x.permute(0, 4, 3, 1, 2).view(N, M·V·C, T))      (BatchNorm1d over M·V·C)
+///     x = data_bn(x.permute(0, 4, 3, 1, 2).view(N·M, V·C, T))      (BatchNorm1d over V·C; the bodies
+///                                                                    are rows of the batch and share statistics)
 ///     x → [N·M, C, T, V]  (held time-major as [T, C, N·M, V] inside)
 ///     for block i: x = st_gcn_i(x, A ⊙ edge_importance_i)
 ///     feature = mean over (T, V), then over the M bodies           → [N, hiddenDim]
@@ -32,7 +33,8 @@ public final class STGCN {
     public let configuration: STGCNConfiguration
     /// The fixed normalised adjacency `[3, V, V]` (buffer `A`).
     public let adjacency: Tensor
-    /// `data_bn`: BatchNorm1d over `M·V·C` channels.
+    /// `data_bn`: BatchNorm1d over `V·C` channels (75 for NTU), as the reference builds it
+    /// (`nn.BatchNorm1d(in_channels * A.size(1))`, HiCLR `net/st_gcn.py` line 25).
     public let inputNormalization: BatchNorm
     /// `st_gcn_networks`.
     public let blocks: [STGCNBlock]
@@ -85,7 +87,7 @@ public final class STGCN {
         self.configuration = configuration
         adjacency = SkeletonGraph.spatialAdjacency()
         let subsets = adjacency.shape[0], joints = adjacency.shape[1]
-        inputNormalization = BatchNorm(channels: configuration.bodies * joints * configuration.inChannels)
+        inputNormalization = BatchNorm(channels: joints * configuration.inChannels)
         blocks = configuration.blocks.map {
             STGCNBlock(inChannels: $0.inChannels, outChannels: $0.outChannels, subsets: subsets,
                        temporalKernel: configuration.temporalKernel, stride: $0.stride, dropout: $0.dropout,
@@ -120,8 +122,10 @@ public final class STGCN {
         let shape: (batch: Int, channels: Int, frames: Int, joints: Int, bodies: Int)
         do { shape = try validate(inputShape: input.shape) } catch { preconditionFailure("\(error)") }
         let (batch, channels, frames, joints, bodies) = shape
-        // data_bn: [N, C, T, V, M] → [N, M, V, C, T] → BatchNorm1d over M·V·C.
-        let permuted = Permute.forward(input, axes: [0, 4, 3, 1, 2]).reshaped([batch, bodies * joints * channels, frames])
+        // data_bn (HiCLR net/st_gcn.py lines 106-108): [N, C, T, V, M] → [N, M, V, C, T] viewed as
+        // [N·M, V·C, T], so each body is a row of the batch for BatchNorm1d over V·C.
+        let permuted = Permute.forward(input, axes: [0, 4, 3, 1, 2])
+            .reshaped([batch * bodies, joints * channels, frames])
         let (normalized, normCache) = inputNormalization.forward(permuted, channelAxis: 1, training: training)
         // [N, M, V, C, T] → time-major [T, C, N, M, V] = [T, C, N·M, V].
         var x = Permute.forward(normalized.reshaped([batch, bodies, joints, channels, frames]), axes: [4, 3, 0, 1, 2])
@@ -206,7 +210,7 @@ public final class STGCN {
         let (frames, channels, joints) = (tape.frames, configuration.inChannels, adjacency.shape[1])
         let dNormalized = Permute.backward(dx.reshaped([frames, channels, tape.batch, bodies, joints]),
                                            axes: [4, 3, 0, 1, 2])
-            .reshaped([tape.batch, bodies * joints * channels, frames])
+            .reshaped([tape.batch * bodies, joints * channels, frames])
         let dPermuted = inputNormalization.backward(dNormalized, cache: tape.inputNormalization)
         guard needInputGradient else { return nil }
         // Undo [N, C, T, V, M] → [N, M, V, C, T].

@@ -79,8 +79,13 @@ public enum PKUReader {
     }
 }
 
-/// PKU-MMD split files (`cross-subject.txt`, `cross-view.txt`): line 1 a title, line 2 the training video
-/// ids separated by commas, line 3 a title, line 4 the test ids. Whitespace and empty items are ignored.
+/// PKU-MMD split files (phase 1 `cross-subject.txt`, `cross-view.txt`; phase 2 `cross_subject_v2.txt`,
+/// `cross_view_v2.txt`): line 1 a title, line 2 the training video ids separated by commas, line 3 a title, line 4
+/// the test ids. Whitespace and empty items are ignored.
+///
+/// Only the training list decides: a video that is not in it belongs to the test part, listed there or not, as the
+/// reference does (JHang2020/HiCLR tools/pku_part1_gendata.py:81-86 and tools/pku_part2_gendata.py:88-93:
+/// `istraining = name in training_set`, and the `val` part takes `not istraining`).
 public struct PKUSplit: Equatable, Sendable {
     public var train: Set<String>
     public var val: Set<String>
@@ -112,9 +117,22 @@ public struct PKUSplit: Equatable, Sendable {
         return split
     }
 
-    public func part(of video: String) -> Part? {
-        if train.contains(video) { return .train }
-        if val.contains(video) { return .val }
-        return nil
+    /// `.train` for a video in the training list, `.val` for every other video (the reference's rule).
+    public func part(of video: String) -> Part {
+        train.contains(video) ? .train : .val
+    }
+
+    /// True when the video is in neither list (it still goes to the test part).
+    public func isUnlisted(_ video: String) -> Bool {
+        !train.contains(video) && !val.contains(video)
+    }
+
+    /// The split file names the reference reads for each benchmark, in the order they are tried
+    /// (tools/pku_part1_gendata.py:40-43, tools/pku_part2_gendata.py:41-44); the phase-1 names are accepted
+    /// for phase 2 as well.
+    public static func fileNames(for benchmark: Benchmark, phase2: Bool) -> [String] {
+        let phase1 = benchmark == .xview ? "cross-view.txt" : "cross-subject.txt"
+        guard phase2 else { return [phase1] }
+        return [benchmark == .xview ? "cross_view_v2.txt" : "cross_subject_v2.txt", phase1]
     }
 }

@@ -27,6 +27,8 @@ public struct RawDatasetScan: Sendable {
     public var skippedMissing: [String] = []
     /// Files left out, each with a one-line reason naming the file.
     public var rejected: [InputError] = []
+    /// PKU-MMD videos in neither list of a benchmark's split file, per benchmark; they go to its test part.
+    public var unlisted: [Benchmark: [String]] = [:]
 
     /// Lists `raw` for `dataset`. `missing` names NTU samples to skip; `splits` is the PKU-MMD split folder
     /// (default: a sub-folder of `raw` whose name contains "split").
@@ -98,13 +100,17 @@ public struct RawDatasetScan: Sendable {
         guard let labelDir = subfolder(of: raw, containing: "label") else {
             throw InputError(file: raw.path, "no label folder (a sub-folder whose name contains \"label\")")
         }
+        let phase2 = dataset == .pku2
+        let wanted = [Benchmark.xsub, .xview].flatMap { PKUSplit.fileNames(for: $0, phase2: phase2).prefix(1) }
         guard let splitDir = splitsDir ?? subfolder(of: raw, containing: "split") else {
-            throw InputError(file: raw.path, "no split folder: pass --splits DIR holding cross-subject.txt and cross-view.txt")
+            throw InputError(file: raw.path, "no split folder: pass --splits DIR holding \(wanted.joined(separator: " and "))")
         }
-        let splits: [(Benchmark, PKUSplit)] = [
-            (.xsub, try PKUSplit.read(splitDir.appendingPathComponent("cross-subject.txt"))),
-            (.xview, try PKUSplit.read(splitDir.appendingPathComponent("cross-view.txt"))),
-        ]
+        let splits: [(Benchmark, PKUSplit)] = try [Benchmark.xsub, .xview].map { b in
+            let names = PKUSplit.fileNames(for: b, phase2: phase2)
+            let found = names.map { splitDir.appendingPathComponent($0) }
+                .first { FileManager.default.fileExists(atPath: $0.path) }
+            return (b, try PKUSplit.read(found ?? splitDir.appendingPathComponent(names[0])))
+        }
         var labelFiles: [String: URL] = [:]
         for url in try files(under: labelDir, extensions: ["txt", "label"]) {
             labelFiles[url.deletingPathExtension().lastPathComponent] = url
@@ -117,10 +123,9 @@ public struct RawDatasetScan: Sendable {
                 continue
             }
             var parts: [Benchmark: Part] = [:]
-            for (b, split) in splits { parts[b] = split.part(of: video) }
-            if parts.isEmpty {
-                scan.rejected.append(InputError(file: url.path, "video \(video) is in no split file"))
-                continue
+            for (b, split) in splits {
+                parts[b] = split.part(of: video)
+                if split.isUnlisted(video) { scan.unlisted[b, default: []].append(video) }
             }
             scan.items.append(RawWorkItem(source: .pku(skeleton: url, labels: labels, video: video), parts: parts))
         }

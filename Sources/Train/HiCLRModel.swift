@@ -59,14 +59,16 @@ public final class HiCLRModel {
 
     /// Every `state_dict` entry of the reference HiCLR model.
     public func stateEntries() -> [StateDictFile.Entry] {
-        var entries = [StateDictFile.Entry(name: "mask_param", tensor: maskParameter.value)]
+        // PyTorch's order (HiCLR net/hiclr.py): the model's own parameter `mask_param` (line 24), its buffers
+        // `queue` and `queue_ptr` of shape (1,) (lines 70-72), then the submodules encoder_q and encoder_k.
+        var entries = [StateDictFile.Entry(name: "mask_param", tensor: maskParameter.value),
+                       .init(name: "queue", tensor: queue.keys),
+                       .init(name: "queue_ptr", tensor: Tensor(shape: [1], values: [Float(queue.pointer)]), isCounter: true)]
         for (prefix, encoder) in [("encoder_q.", encoderQ), ("encoder_k.", encoderK)] {
             entries += encoder.stateEntries().map {
                 StateDictFile.Entry(name: prefix + $0.name, tensor: $0.tensor, isCounter: $0.kind == .counter)
             }
         }
-        entries.append(.init(name: "queue", tensor: queue.keys))
-        entries.append(.init(name: "queue_ptr", tensor: Tensor(shape: [1], values: [Float(queue.pointer)]), isCounter: true))
         return entries
     }
 

@@ -72,13 +72,71 @@ public struct TrainConfig: Decodable, Sendable, Equatable {
         public init() {}
     }
 
-    /// Loads and checks a config file.
+    /// Loads and checks a config file, and the base files it `extends` (docs/configs.md).
     public static func load(path: String) throws -> TrainConfig {
-        try YAMLFile.load(TrainConfig.self, path: path, kind: "training config")
+        try loadResolved(path: path).config
     }
 
+    /// Loads a config file and returns it with its text as a run records it (config.yaml, checkpoints): the file
+    /// as written when it extends nothing, otherwise the merged document, which reads alone without its bases.
+    public static func loadResolved(path: String) throws -> (config: TrainConfig, text: String) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw InputError(file: path, "cannot read training config file: \(error.localizedDescription)")
+        }
+        let layered = try LayeredYAML.parse(text: text, file: path, kind: "training config")
+        let config = try layered.decode(TrainConfig.self)
+        guard layered.extends else { return (config, text) }
+        let chain = layered.layers.map(\.file).joined(separator: " ← ")
+        return (config, "# \(chain), merged\n" + (try layered.mergedText()))
+    }
+
+    /// Decodes config `text`; `file` names it in errors, and an `extends` path is taken relative to its folder.
     public static func parse(_ text: String, file: String) throws -> TrainConfig {
-        try YAMLFile.decode(TrainConfig.self, text: text, file: file, kind: "training config")
+        try LayeredYAML.parse(text: text, file: file, kind: "training config").decode(TrainConfig.self)
+    }
+
+    /// `text` with top-level scalar keys set to new values (`hiclr train --out DIR --shards DIR`): each line
+    /// `key: …` at the start of a line is replaced by `key: "value"`, or the line is appended when the config has
+    /// none. The result is what the run used, so it is what the run folder's config.yaml and the checkpoints record.
+    public static func overriding(_ text: String, _ overrides: [(key: String, value: String)]) -> String {
+        guard !overrides.isEmpty else { return text }
+        var lines = text.components(separatedBy: "\n")
+        if lines.last == "" { lines.removeLast() }
+        for (key, value) in overrides {
+            let line = "\(key): \(quoted(value))  # set on the command line"
+            var found = false
+            for i in lines.indices where isTopLevel(lines[i], key: key) {
+                lines[i] = line
+                found = true
+            }
+            if !found { lines.append(line) }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// True for `key:` or `key :` at column 0 (a top-level mapping key of a block-style YAML file).
+    static func isTopLevel(_ line: String, key: String) -> Bool {
+        guard line.hasPrefix(key) else { return false }
+        return line.dropFirst(key.count).drop(while: { $0 == " " }).first == ":"
+    }
+
+    /// A YAML double-quoted scalar (JSON string escapes are valid YAML).
+    static func quoted(_ value: String) -> String {
+        var out = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += String(format: "\\u%04X", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
     }
 }
 

@@ -48,7 +48,7 @@ public final class Trainer {
         output = URL(fileURLWithPath: config.output)
         let part = try ShardSource.open(directory: URL(fileURLWithPath: config.shards), benchmark: config.benchmark,
                                         part: config.part, verify: true)
-        let pipeline = try PipelineLoader.load(path: config.pipeline)
+        let pipeline = try PipelineLoader.load(reference: config.pipeline)
         guard let q = pipeline.branchIndex(named: "q"), let k = pipeline.branchIndex(named: "k") else {
             throw TrainError.pipeline("\(config.pipeline) needs branches named q and k (it has \(pipeline.branches.map(\.name)))")
         }

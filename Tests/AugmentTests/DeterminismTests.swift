@@ -116,11 +116,11 @@ final class DeterminismTests: XCTestCase {
             return partner
         }
         XCTAssertEqual(asked.count, 1, "only q2 has the two-sample stage")
-        guard case .skeleAdaIN(let p)? = views[3].records.last?.parameters else {
+        guard let p = views[3].records.last?.parameters?.as(SkeleAdaIN.Parameters.self) else {
             return XCTFail("q2 should end with skele_adain")
         }
         XCTAssertEqual(p.partner, asked[0])
-        XCTAssertEqual(p.styleMean.count, 3)
+        XCTAssertEqual(p.styleMean.count, 6, "per channel and body, as the reference (net/skeletonAdaIN.py:28-32)")
         // No partner: the stage is recorded as skipped and the view is still made.
         let alone = runner.views(for: clips[0], sampleID: 0, epoch: 0, seed: 1)
         XCTAssertEqual(alone[3].records.last?.skipped, true)

@@ -78,7 +78,7 @@ final class STGCNGoldenTests: XCTestCase {
         XCTAssertNil(named["st_gcn_networks.1.residual.0.weight"])
         XCTAssertEqual(named["fc.0.weight"]?.shape, [256, 256])
         XCTAssertEqual(named["fc.2.weight"]?.shape, [128, 256])
-        XCTAssertEqual(named["data_bn.weight"]?.shape, [150])
+        XCTAssertEqual(named["data_bn.weight"]?.shape, [75])   // HiCLR net/st_gcn.py line 25: in_channels * V
         // weights_init: conv weights N(0, 0.02), BN weights N(1, 0.02), biases 0, importance 1.
         let w = named["st_gcn_networks.9.tcn.2.weight"]!.value.values
         let mean = w.reduce(0, +) / Float(w.count)

@@ -44,7 +44,10 @@ final class NamingAndSplitTests: XCTestCase {
         XCTAssertEqual(split.train, ["0002-L", "0002-M", "0002-R"])
         XCTAssertEqual(split.val, ["0003-L", "0003-M"])
         XCTAssertEqual(split.part(of: "0003-M"), .val)
-        XCTAssertNil(split.part(of: "0004-M"))
+        // In neither list: a test video, as the reference (tools/pku_part1_gendata.py:81-86).
+        XCTAssertEqual(split.part(of: "0004-M"), .val)
+        XCTAssertTrue(split.isUnlisted("0004-M"))
+        XCTAssertFalse(split.isUnlisted("0003-M"))
         let bad = try temporaryFile("title\n0002-L\ntitle\n0002-L\n")
         XCTAssertThrowsError(try PKUSplit.read(bad)) { XCTAssertTrue("\($0)".contains("both"), "\($0)") }
     }

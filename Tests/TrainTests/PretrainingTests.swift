@@ -50,7 +50,13 @@ final class PretrainingTests: XCTestCase {
         let (pk, pl) = (mean(pretrained.map(\.knn)), mean(pretrained.map(\.linear)))
         let (rk, rl) = (mean(random.map(\.knn)), mean(random.map(\.linear)))
         print("pretrained knn \(pretrained.map(\.knn)) linear \(pretrained.map(\.linear)); random knn \(random.map(\.knn)) linear \(random.map(\.linear))")
-        XCTAssertGreaterThanOrEqual(pk, rk + 0.05, "KNN: pretrained \(pk) vs random \(rk)")
+        // KNN only has to beat the random encoders: since data_bn follows the reference (one BatchNorm1d over V·C
+        // whose rows are both bodies, net/st_gcn.py lines 106-108), the absent second body of these one-body clips
+        // is normalised with the first body's statistics into a constant input, whose (sample-independent) feature
+        // is averaged into every pooled feature and compresses cosine similarities. With the old per-body
+        // normalisation the KNN margin was 0.2; now it is about 0.05 (0.69 vs 0.64), too close to the 2-seed noise
+        // for a fixed margin. The linear probe is not affected (0.95 vs 0.56).
+        XCTAssertGreaterThan(pk, rk, "KNN: pretrained \(pk) vs random \(rk)")
         XCTAssertGreaterThanOrEqual(pl, rl + 0.15, "linear: pretrained \(pl) vs random \(rl)")
     }
 }

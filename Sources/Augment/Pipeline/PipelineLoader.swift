@@ -1,4 +1,5 @@
 import Foundation
+import ShippedFiles
 import SkeletonCore
 import YAMLFiles
 
@@ -8,6 +9,17 @@ public enum PipelineLoader {
     /// Loads the pipeline file at `path` (shown in errors as given).
     public static func load(path: String) throws -> Pipeline {
         try YAMLFile.load(Pipeline.self, path: path, kind: "pipeline")
+    }
+
+    /// The file a pipeline reference means: an existing file, or a shipped pipeline by name (`hiclr`, `hiclr.yaml`,
+    /// `pipelines/hiclr.yaml`) from any folder; see `ShippedFiles.resolve`.
+    public static func locate(_ reference: String) throws -> URL {
+        try ShippedFiles.resolve(.pipeline, reference)
+    }
+
+    /// Loads the pipeline a reference means (`locate`).
+    public static func load(reference: String) throws -> Pipeline {
+        try load(path: locate(reference).path)
     }
 
     /// Loads the pipeline file at `url`.

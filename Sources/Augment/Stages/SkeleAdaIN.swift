@@ -3,8 +3,10 @@ import SkeletonCore
 
 /// SkeleAdaIN (two-sample stage): per coordinate channel, normalise this view (A) by its own mean and std and
 /// rescale with the partner's (B): a' = (a − μ_A) / σ_A · σ_B + μ_B — the style of B, the content of A.
-/// Statistics are over (T, V, M) (default) or, with `per_body: true`, over (T, V) for each body separately as the
-/// reference code does; σ = √(var + eps) with the unbiased variance (n − 1), as the reference.
+/// Statistics are per body over (T, V) by default, as the reference does (JHang2020/HiCLR net/skeletonAdaIN.py:28-32
+/// reshapes (N, C, T, V, M) to (N·M, C, T, V) before `calc_mean_std`, lines 11-14), or, only with an explicit
+/// `per_body: false`, pooled over (T, V, M) (not in the reference); σ = √(var + eps) with the unbiased variance
+/// (n − 1), as the reference.
 ///
 /// The stage draws a partner number; the caller maps it to a partner sample (`PipelineRunner`'s `partner`
 /// closure) and the runner stores the partner's statistics in the parameters, so `apply` needs nothing else.
@@ -14,7 +16,7 @@ public struct SkeleAdaIN: AugmentationStage {
     public static let parameterHelp = [
         StageParameterHelp("p", "1", "probability the stage acts"),
         StageParameterHelp("eps", "1e-5", "added to the variance before the square root"),
-        StageParameterHelp("per_body", "false", "statistics per body over (T, V) as the reference; false = over (T, V, M)"),
+        StageParameterHelp("per_body", "true", "statistics per body over (T, V) as the reference; false = pooled over (T, V, M)"),
     ]
     public static let needsPartner = true
 
@@ -22,7 +24,7 @@ public struct SkeleAdaIN: AugmentationStage {
     public var eps: Double
     public var perBody: Bool
 
-    public init(probability: Double = 1, eps: Double = 1e-5, perBody: Bool = false) {
+    public init(probability: Double = 1, eps: Double = 1e-5, perBody: Bool = true) {
         self.probability = probability
         self.eps = eps
         self.perBody = perBody
@@ -76,7 +78,10 @@ public struct SkeleAdaIN: AugmentationStage {
         return (mean, std)
     }
 
-    /// Fills the style statistics of `parameters` from the partner clip.
+    /// The partner hook: the drawn partner number.
+    public func partnerNumber(in p: Parameters) -> Int? { p.partner }
+
+    /// The partner hook: fills the style statistics of `parameters` from the partner clip.
     public func attach(partner clip: SkeletonClip, to parameters: inout Parameters) {
         let stats = clip.values.withUnsafeBufferPointer { buffer -> (mean: [Double], std: [Double]) in
             guard let base = buffer.baseAddress else { return ([], []) }
@@ -106,7 +111,7 @@ public struct SkeleAdaIN: AugmentationStage {
         let f = try StrictFields(decoder, allowed: ["stage", "p", "eps", "per_body"])
         self.init(probability: try f.probability(default: 1),
                   eps: try f.double("eps", default: 1e-5, in: 1e-12...1),
-                  perBody: try f.bool("per_body", default: false))
+                  perBody: try f.bool("per_body", default: true))
     }
 
     public func encode(to encoder: Encoder) throws {

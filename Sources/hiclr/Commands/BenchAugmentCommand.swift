@@ -17,8 +17,8 @@ struct BenchAugmentCommand: ParsableCommand {
         and through the allocating `views(for:)` API on one thread. Prints views/s and the time ratio to memcpy.
         """)
 
-    @Option(help: "Pipeline file to time as a whole.")
-    var pipeline: String = "pipelines/hiclr.yaml"
+    @Option(help: shippedHelp(.pipeline, "Pipeline to time as a whole"))
+    var pipeline: String = "hiclr"
 
     @Option(help: "Samples per timed run.")
     var samples: Int = 20_000
@@ -40,7 +40,7 @@ struct BenchAugmentCommand: ParsableCommand {
     }
 
     func run() throws {
-        let pipeline = try PipelineLoader.load(path: self.pipeline)
+        let pipeline = try PipelineLoader.load(reference: self.pipeline)
         let runner = PipelineRunner(pipeline)
         let sources = (0..<clips).map { Self.syntheticClip(frames: frames, phase: Float($0) * 0.37) }
         let count = frames * ClipBuffer.valuesPerFrame
@@ -74,9 +74,9 @@ struct BenchAugmentCommand: ParsableCommand {
         }
         row("memcpy per view (baseline)", views: viewsTimed, seconds: tCopy)
 
-        // Each stage alone, p = 1.
+        // Each registered stage alone, p = 1 (its `benchmarkVariants`).
         let stageViews = max(samples, 1)
-        for stage in Self.stagesAtFullProbability() {
+        for (variant, stage) in StageRegistry.benchmarkStages {
             let branch = PipelineBranch(name: "s", stages: [stage])
             let single = PipelineRunner(Pipeline(name: stage.name, branches: [branch]))
             let partner = sources[0]
@@ -91,9 +91,7 @@ struct BenchAugmentCommand: ParsableCommand {
                     }
                 }
             }
-            var label = "stage \(stage.name)"
-            if case .gaussianBlur(let blur) = stage, !blur.normalize { label += " (normalize: false)" }
-            row(label, views: stageViews, seconds: t)
+            row("stage \(stage.name)" + (variant.isEmpty ? "" : " (\(variant))"), views: stageViews, seconds: t)
         }
 
         // The whole pipeline, fast path, one thread.
@@ -133,17 +131,6 @@ struct BenchAugmentCommand: ParsableCommand {
         row("\(pipeline.name), views(for:), 1 thread", views: viewsTimed, seconds: tViews, samples: samples)
         print(String(format: "  parallel speed-up %.2f× on %d threads; per core %.0f samples/s; (checksum %g)",
                      t1 / tN, workers, Double(samples) / t1, Double(sink)))
-    }
-
-    /// Every stage with its defaults but p = 1.
-    static func stagesAtFullProbability() -> [AnyStage] {
-        [
-            .shear(Shear()), .temporalCrop(TemporalCrop()), .spatialFlip(SpatialFlip(probability: 1)),
-            .rotation(Rotation()), .gaussianNoise(GaussianNoise(probability: 1)),
-            .gaussianBlur(GaussianBlur(probability: 1)), .gaussianBlur(GaussianBlur(probability: 1, normalize: false)),
-            .channelMask(ChannelMask(probability: 1)), .timeFlip(TimeFlip(probability: 1)), .jointMask(JointMask()),
-            .skeleAdaIN(SkeleAdaIN()),
-        ]
     }
 
     /// Smooth synthetic trajectories, both bodies present.

@@ -19,8 +19,8 @@ struct BenchStreamCommand: ParsableCommand {
     @Option(help: "Shard directory to replicate.")
     var shards: String
 
-    @Option(help: "Pipeline file.")
-    var pipeline: String = "pipelines/hiclr.yaml"
+    @Option(help: shippedHelp(.pipeline, "Pipeline"))
+    var pipeline: String = "hiclr"
 
     @Option(help: "Samples in the replicated set.")
     var samples: Int = 20_480
@@ -45,7 +45,7 @@ struct BenchStreamCommand: ParsableCommand {
         let replicated = root.appendingPathComponent("shards")
         let tWrite = try measureSeconds { try replicate(into: replicated) }
         let part = try ShardSource.open(directory: replicated, verify: false)
-        let runner = PipelineRunner(try PipelineLoader.load(path: pipeline))
+        let runner = PipelineRunner(try PipelineLoader.load(reference: pipeline))
         let views = runner.pipeline.branches.count
         print(String(format: "bench stream: %d samples (replicated in %.1f s), %d views (%@) × %d stream(s), batch %d",
                      part.count, tWrite, views, runner.pipeline.branches.map(\.name).joined(separator: ",") as NSString,

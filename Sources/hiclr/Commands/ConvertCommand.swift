@@ -37,10 +37,10 @@ struct ConvertCommand: ParsableCommand {
     @Option(help: "Preprocessing: reference (matches the official HiCLR/AimCLR data exactly) or clean.")
     var mode: PreprocessMode = .reference
 
-    @Option(help: "NTU list of samples with missing skeletons (one name per line) to skip.")
+    @Option(help: "NTU list of samples with missing skeletons to skip: the published file as it is (prose header, then one name per line).")
     var missing: String?
 
-    @Option(help: "PKU-MMD folder with cross-subject.txt and cross-view.txt (default: a 'split' sub-folder of --raw).")
+    @Option(help: "PKU-MMD folder with cross-subject.txt and cross-view.txt (phase 2: cross_subject_v2.txt, cross_view_v2.txt) (default: a 'split' sub-folder of --raw). A video not in a training list is a test video, as the reference.")
     var splits: String?
 
     @Option(help: "Worker threads reading and preprocessing files (default: all cores).")
@@ -105,6 +105,9 @@ struct ConvertCommand: ParsableCommand {
                             Double(r.bytesRead) / 1e6 / max(r.seconds, 1e-3))]
         for key in r.written.keys.sorted() { lines.append("  wrote \(key): \(r.written[key]!) samples") }
         lines.append("  skipped (missing-skeleton list): \(r.skippedMissing)")
+        for key in r.videosNotInSplit.keys.sorted() {
+            lines.append("  \(key): \(r.videosNotInSplit[key]!) videos in neither list of the split file, put in the test part as the reference does")
+        }
         lines.append("  rejected: \(r.rejected.count)" + (r.rejectedByReason.isEmpty ? "" : " (" +
             r.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"))
         for line in r.rejected.prefix(20) { lines.append("    " + line) }

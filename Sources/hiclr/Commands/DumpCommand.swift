@@ -22,7 +22,7 @@ struct DumpCommand: ParsableCommand {
     @Option(help: "Shard directory (holds manifest.json).")
     var shards: String
 
-    @Option(help: "Pipeline file (e.g. pipelines/hiclr.yaml).")
+    @Option(help: shippedHelp(.pipeline, "Pipeline"))
     var pipeline: String
 
     @Option(help: "Run seed (unsigned 64-bit).")
@@ -31,8 +31,8 @@ struct DumpCommand: ParsableCommand {
     @Option(help: "Epoch whose draws to show.")
     var epoch: Int = 0
 
-    @Option(help: "Sample indices within the part: e.g. 0-15, 7 or 0-3,8.")
-    var samples: String = "0-15"
+    @Option(help: "Sample indices within the part: e.g. 0-15, 7 or 0-3,8 (default: the first 16, or all if fewer).")
+    var samples: String?
 
     @Option(help: "Benchmark (default: the manifest's first part).")
     var benchmark: String?
@@ -50,14 +50,11 @@ struct DumpCommand: ParsableCommand {
     var pngFrames: Int = 8
 
     func validate() throws {
-        guard parseSampleRanges(samples) != nil else {
+        if let samples, parseSampleRanges(samples) == nil {
             throw ValidationError("--samples \"\(samples)\": expected indices and ranges like 0-15 or 0-3,8")
         }
         guard epoch >= 0 else { throw ValidationError("--epoch must be at least 0") }
         guard pngFrames >= 1, pngFrames <= 64 else { throw ValidationError("--png-frames must be in 1...64") }
-        guard FileManager.default.fileExists(atPath: pipeline) else {
-            throw ValidationError("--pipeline \(pipeline): no such file")
-        }
     }
 
     func run() throws {
@@ -72,8 +69,9 @@ struct DumpCommand: ParsableCommand {
     }
 
     private func dump() throws {
-        let pipelineText = try String(contentsOfFile: pipeline, encoding: .utf8)
-        let parsed = try PipelineLoader.parse(pipelineText, file: pipeline)
+        let pipelineURL = try PipelineLoader.locate(pipeline)
+        let pipelineText = try String(contentsOf: pipelineURL, encoding: .utf8)
+        let parsed = try PipelineLoader.parse(pipelineText, file: pipelineURL.path)
         let set = try ShardSet(directory: URL(fileURLWithPath: shards))
         guard let first = set.parts.first else {
             throw InputError(file: shards, "the manifest lists no benchmark parts")
@@ -81,7 +79,7 @@ struct DumpCommand: ParsableCommand {
         let benchmark = self.benchmark ?? first.benchmark
         let part = self.part ?? first.part
         let data = try set.samples(benchmark: benchmark, part: part)
-        let indices = parseSampleRanges(samples) ?? []
+        let indices = samples.flatMap(parseSampleRanges) ?? defaultDumpSamples(partSize: data.count)
         if let bad = indices.first(where: { $0 >= data.count }) {
             throw InputError(file: shards, field: "\(benchmark)/\(part)",
                              "sample \(bad) is outside 0..<\(data.count); choose --samples within it")

@@ -13,9 +13,10 @@ extension SkeletonStream: ExpressibleByArgument {}
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Evaluate a pretrained encoder: knn, linear, semi, finetune; fuse stream scores with fusion.",
+        abstract: "Evaluate a pretrained encoder: knn, linear, semi, finetune; fuse stream scores with fusion; "
+            + "export pooled features with features.",
         subcommands: [EvalKNNCommand.self, EvalLinearCommand.self, EvalSemiCommand.self, EvalFinetuneCommand.self,
-                      EvalFusionCommand.self])
+                      EvalFusionCommand.self, EvalFeaturesCommand.self])
 }
 
 /// Options every protocol shares.
@@ -142,8 +143,8 @@ struct FinetuneOptions: ParsableArguments {
     @Option(parsing: .upToNextOption, help: "Epochs after which the learning rate drops ×0.1.") var milestones: [Int] = [80]
     @Option(help: "Batch size.") var batch: Int = 64
     @Option(help: "Loader worker threads.") var workers: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Augmentation pipeline (its first branch augments the training samples).")
-    var pipeline: String = "pipelines/t0.yaml"
+    @Option(help: shippedHelp(.pipeline, "Augmentation pipeline (its first branch augments the training samples)"))
+    var pipeline: String = "t0"
 
     func run(_ source: EvalSource, name: String, fraction: Double?) throws {
         let encoder = try source.encoder()
@@ -156,7 +157,7 @@ struct FinetuneOptions: ParsableArguments {
         let bar = ProgressBar(label: name, total: epochs, unit: "epochs")
         let scores = try tuner.scores(encoder: encoder, train: train, subset: subset, test: test,
                                       stream: source.inputStream(encoder), classes: classes,
-                                      pipeline: try PipelineLoader.load(path: pipeline)) { epoch, loss in
+                                      pipeline: try PipelineLoader.load(reference: pipeline)) { epoch, loss in
             bar.update(epoch, extra: String(format: "loss %.4f", loss))
         }
         bar.finish()

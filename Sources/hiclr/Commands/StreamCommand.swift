@@ -22,7 +22,7 @@ struct StreamCommand: ParsableCommand {
     @Option(help: "Shard directory (holds manifest.json).")
     var shards: String
 
-    @Option(help: "Pipeline file (e.g. pipelines/hiclr.yaml).")
+    @Option(help: shippedHelp(.pipeline, "Pipeline"))
     var pipeline: String
 
     @Option(help: "Benchmark to read (default: the manifest's first).")
@@ -87,7 +87,7 @@ struct StreamCommand: ParsableCommand {
         do {
             let source = try ShardSource.open(directory: URL(fileURLWithPath: shards), benchmark: benchmark,
                                               part: part, verify: !noVerify)
-            let runner = PipelineRunner(try PipelineLoader.load(path: pipeline))
+            let runner = PipelineRunner(try PipelineLoader.load(reference: pipeline))
             loader = try StreamingLoader(dataset: source, runner: runner, config: loaderConfig)
         } catch {
             printError("error: \(error)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ShippedFiles
 import Tensor
 import Train
 
@@ -13,11 +14,19 @@ struct TrainCommand: ParsableCommand {
         whose branches q, k, q1, q2 make the views, the model, MoCo, optimiser and schedule. The run folder \
         gets config.yaml, log.jsonl (one JSON object per epoch: loss terms, lr, samples/s) and checkpoints \
         epoch_NNNN.h5 (HDF5, one dataset per reference state_dict key). --resume continues from a checkpoint \
-        and gives the same losses as an uninterrupted run.
+        and gives the same losses as an uninterrupted run. --config takes a file or the name of a shipped config \
+        (e.g. ntu60_xsub_joint); --out and --shards replace the config's `output` and `shards`, and the run \
+        folder's config.yaml records the values used.
         """)
 
-    @Option(help: "Training config (YAML).")
+    @Option(help: shippedHelp(.config, "Training config (YAML)"))
     var config: String
+
+    @Option(help: "Run folder: replaces the config's `output` (one config, many runs).")
+    var out: String?
+
+    @Option(help: "Shard directory: replaces the config's `shards`.")
+    var shards: String?
 
     @Option(help: "Checkpoint to resume from (a run folder's epoch_NNNN.h5).")
     var resume: String?
@@ -37,8 +46,13 @@ struct TrainCommand: ParsableCommand {
         let trainer: Trainer
         let text: String
         do {
-            text = try String(contentsOfFile: config, encoding: .utf8)
-            let parsed = try TrainConfig.parse(text, file: config)
+            let url = try ShippedFiles.resolve(.config, config)
+            var overrides: [(key: String, value: String)] = []
+            if let out { overrides.append(("output", out)) }
+            if let shards { overrides.append(("shards", shards)) }
+            // A config that extends a base is recorded merged, so the run folder and checkpoints read alone.
+            text = TrainConfig.overriding(try TrainConfig.loadResolved(path: url.path).text, overrides)
+            let parsed = try TrainConfig.parse(text, file: url.path)
             trainer = try Trainer(config: parsed, configText: text)
             if let resume { try trainer.loadCheckpoint(from: URL(fileURLWithPath: resume)) }
             try FileManager.default.createDirectory(at: trainer.output, withIntermediateDirectories: true)

@@ -108,3 +108,8 @@ func parseSampleRanges(_ text: String) -> [Int]? {
     }
     return out.sorted()
 }
+
+/// The samples `dump` shows without `--samples`: the first 16 of the part, or all of them when it has fewer.
+func defaultDumpSamples(partSize: Int) -> [Int] {
+    Array(0..<min(16, max(0, partSize)))
+}

@@ -75,7 +75,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "TestSupport"]),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "TestSupport"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "SkeletonCore", "TestSupport"]),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore", "ShippedFiles", "YAMLFiles"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment"]),

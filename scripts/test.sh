@@ -18,6 +18,9 @@ else
   passed=0; failed=1; status=1
 fi
 
+# Package.swift declares exactly what each target imports (counted as one test).
+if python3 scripts/check_package_imports.py; then passed=$((passed + 1)); else failed=$((failed + 1)); status=1; fi
+
 # Python: pytest over python/tests against the debug build just made.
 PYTHON=${PYTHON:-$( [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || command -v python3 )}
 if ! "$PYTHON" -c "import torch, h5py, numpy, pytest" >/dev/null 2>&1; then

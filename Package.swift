@@ -81,7 +81,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "SkeletonCore", "TestSupport"]),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData", "Preprocess"]),
-        .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "TestSupport"]),
+        .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "SkeletonCore", "TestSupport"]),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore", "YAMLFiles"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment", "SkeletonCore"]),

@@ -2,6 +2,7 @@ import Convert
 import Foundation
 import RawData
 import Shards
+import SkeletonCore
 import TestSupport
 import XCTest
 @testable import Export
@@ -79,6 +80,19 @@ final class ExportTests: XCTestCase {
         let report = try exporter.run()
         XCTAssertEqual(report.files.count, 3 * 4)
         XCTAssertFalse(FileManager.default.fileExists(atPath: out.appendingPathComponent("xsub/train_data.npy").path))
+    }
+
+    /// Clean-mode shards are not the reference's data: a clear error naming the manifest's mode, no file written.
+    func testCleanShardsAreRefused() throws {
+        let dir = try makeTemporaryDirectory(self, tag: "export")
+        let shards = dir.appendingPathComponent("shards"), out = dir.appendingPathComponent("out")
+        _ = try Converter(options: ConvertOptions(dataset: .ntu120, raw: fixtures.appendingPathComponent("ntu120"),
+                                                  out: shards, mode: .clean)).run()
+        XCTAssertThrowsError(try ReferenceExporter(shards: shards, out: out).run()) { error in
+            XCTAssertEqual((error as? InputError)?.field, "mode")
+            XCTAssertTrue("\(error)".contains("manifest.json") && "\(error)".contains("'clean'"), "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path))
     }
 
     /// Headers are byte-identical to NumPy's (numpy/lib/format.py write_array_header_1_0) for several shapes.

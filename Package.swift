@@ -53,21 +53,21 @@ let package = Package(
         .target(name: "ShippedPipelines", resources: [.process("pipelines")]),
         .target(name: "ShippedConfigs", resources: [.process("configs")]),
         .target(name: "ShippedFiles", dependencies: ["SkeletonCore", "ShippedPipelines", "ShippedConfigs"]),
-        .target(name: "Augment", dependencies: ["SkeletonCore", "YAMLFiles", "ShippedFiles"]),
-        .target(name: "Loader", dependencies: ["SkeletonCore", "Shards", "Augment",
+        .target(name: "Augment", dependencies: ["SkeletonCore", "CounterRandom", "YAMLFiles", "ShippedFiles"]),
+        .target(name: "Loader", dependencies: ["SkeletonCore", "CounterRandom", "Shards", "Augment",
                                                .product(name: "Crypto", package: "swift-crypto")]),
 
         // The trainer.
-        .target(name: "Tensor", dependencies: ["BLAS"], swiftSettings: optimizedEvenInDebug),
-        .target(name: "Models", dependencies: ["Tensor", "SkeletonCore"], swiftSettings: optimizedEvenInDebug),
-        .target(name: "Train", dependencies: ["SkeletonCore", "Shards", "Augment", "Loader", "Tensor", "Models", "HDF5",
+        .target(name: "Tensor", dependencies: ["BLAS", "CounterRandom"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "Models", dependencies: ["Tensor", "CounterRandom", "SkeletonCore"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "Train", dependencies: ["SkeletonCore", "CounterRandom", "Shards", "Augment", "Loader", "Tensor", "Models", "HDF5",
                                               "YAMLFiles", .product(name: "Crypto", package: "swift-crypto")]),
 
         .target(name: "LoaderC", dependencies: ["Loader", "Augment", "Shards", "SkeletonCore"]),
 
         .executableTarget(name: "hiclr", dependencies: [
             "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Export", "Augment", "Loader",
-            "BLAS", "Tensor", "Models", "Train", "Render", "HDF5", "ShippedFiles",
+            "BLAS", "Tensor", "Models", "Train", "Render", "HDF5", "ShippedFiles", "CounterRandom",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -82,16 +82,16 @@ let package = Package(
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "SkeletonCore", "TestSupport"]),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData", "Preprocess"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "SkeletonCore", "TestSupport"]),
-        .testTarget(name: "AugmentTests", dependencies: ["Augment", "SkeletonCore", "YAMLFiles"],
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "CounterRandom", "SkeletonCore", "YAMLFiles"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment", "SkeletonCore"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"],
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CounterRandom"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor", "CounterRandom"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
-                                                    "TestSupport"],
+                                                    "CounterRandom", "ShippedFiles", "TestSupport"],
                     exclude: ["Fixtures", "Golden"]),
         // Issue 13: alias bombs, seeded mutation fuzzing, kill -9 fault injection and damage detection.
         .testTarget(name: "ReliabilityTests", dependencies: ["YAMLFiles", "Yams", "SkeletonCore", "RawData", "Shards",

@@ -1,3 +1,4 @@
+import CounterRandom
 import Tensor
 
 // In its own file: Trainer.swift also imports Augment, whose RandomKey would make the name ambiguous.

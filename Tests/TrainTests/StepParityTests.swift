@@ -1,4 +1,5 @@
 import Foundation
+import CounterRandom
 import HDF5
 import Models
 import Tensor

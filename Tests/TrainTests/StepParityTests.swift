@@ -1,5 +1,6 @@
 import CounterRandom
 import Foundation
+import CounterRandom
 import HDF5
 import Models
 import Tensor

@@ -27,6 +27,9 @@ bench: release
 	$(HICLR) bench augment
 	$(HICLR) convert ntu60 --raw fixtures/ntu60 --out $(DEMO)/bench-ntu60 --overwrite
 	$(HICLR) bench stream --shards $(DEMO)/bench-ntu60
+	$(SWIFT) build -c release --product HiCLRLoaderC
+	/usr/bin/python3 python/benchmarks/stream_into_torch.py --shards $(DEMO)/bench-ntu60 --hiclr $(HICLR)
+	$(HICLR) export reference --shards $(DEMO)/bench-ntu60 --out $(DEMO)/bench-export
 	$(HICLR) bench engine
 
 clean:

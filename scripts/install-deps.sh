@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Installs what building and testing need on a fresh Debian machine with Swift: the C libraries listed in
-# scripts/apt-packages.txt (HDF5 and its tools, zlib/libdeflate, OpenBLAS, Cairo) and the Python packages the
-# interoperability tests call (h5py reads our shards, jsonschema + PyYAML check shipped files against schemas/).
+# Installs what building and testing need on a fresh Debian machine with Swift: the packages listed in
+# scripts/apt-packages.txt (HDF5 and its tools, zlib/libdeflate, OpenBLAS, Cairo; Debian's python3-torch,
+# python3-pytest, python3-h5py, python3-numpy for /usr/bin/python3, which runs the Python package's tests in
+# python/tests) and the Python packages the interoperability tests call with `python3` (h5py reads our shards,
+# jsonschema + PyYAML check shipped files against schemas/).
 # Does nothing when everything is there already.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +20,4 @@ fi
 if ! python3 -c "import h5py, jsonschema, yaml, numpy" >/dev/null 2>&1; then
   python3 -m pip install -q --disable-pip-version-check h5py jsonschema pyyaml numpy
 fi
-echo "dependencies ready: HDF5 $(pkg-config --modversion hdf5), OpenBLAS $(pkg-config --modversion openblas), Cairo $(pkg-config --modversion cairo)"
+echo "dependencies ready: HDF5 $(pkg-config --modversion hdf5), OpenBLAS $(pkg-config --modversion openblas), Cairo $(pkg-config --modversion cairo), torch $(/usr/bin/python3 -c 'import torch; print(torch.__version__)' 2>/dev/null || echo missing) for /usr/bin/python3"

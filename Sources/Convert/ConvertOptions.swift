@@ -20,6 +20,8 @@ public struct ConvertOptions: Sendable {
     public var strict: Bool
     /// Replace an existing conversion in `out`.
     public var overwrite: Bool
+    /// Also store every sample's raw frames (first two bodies per frame in file order) in the shards.
+    public var keepRaw: Bool = true
 
     public init(dataset: DatasetKind, raw: URL, out: URL, benchmarks: [Benchmark] = [], mode: PreprocessMode = .reference,
                 missing: URL? = nil, splits: URL? = nil, workers: Int = 1, shardSize: Int = 4096,
@@ -45,6 +47,7 @@ public struct ConvertOptions: Sendable {
             "frames": "50",
             "long_clip_trim": dataset.isNTU ? LongClipTrim.first.rawValue : LongClipTrim.centred.rawValue,
             "shard_size": String(shardSize),
+            "keep_raw": keepRaw ? "true" : "false",
         ]
     }
 }

@@ -68,7 +68,8 @@ public final class Converter {
             let info = ShardSetInfo(dataset: options.dataset.rawValue, benchmark: b.rawValue, part: p.rawValue,
                                     mode: options.mode.rawValue, options: options.recorded,
                                     toolVersion: ConvertVersion.tool)
-            let w = try ShardWriter(directory: options.out, info: info, shardSize: options.shardSize)
+            let w = try ShardWriter(directory: options.out, info: info, shardSize: options.shardSize,
+                                    keepRaw: options.keepRaw)
             writers[key] = w
             writerOrder.append(key)
             return w
@@ -76,7 +77,7 @@ public final class Converter {
 
         var records: [ShardRecord] = []
         do {
-            let processor = ItemProcessor(dataset: options.dataset, mode: options.mode)
+            let processor = ItemProcessor(dataset: options.dataset, mode: options.mode, keepRaw: options.keepRaw)
             let items = scan.items
             var done = 0
             var written = 0

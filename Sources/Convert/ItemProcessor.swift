@@ -24,9 +24,11 @@ struct ItemOutput: Sendable {
 struct ItemProcessor: Sendable {
     let dataset: DatasetKind
     let preprocessor: Preprocessor
+    let keepRaw: Bool
 
-    init(dataset: DatasetKind, mode: PreprocessMode) {
+    init(dataset: DatasetKind, mode: PreprocessMode, keepRaw: Bool = false) {
         self.dataset = dataset
+        self.keepRaw = keepRaw
         self.preprocessor = Preprocessor(mode: mode, trim: dataset.isNTU ? .first : .centred)
     }
 
@@ -38,7 +40,7 @@ struct ItemProcessor: Sendable {
             do {
                 let seq = try NTUSkeletonReader.read(url)
                 let data = try preprocessor.process(seq)
-                out.samples.append(try sample(name.description, name.label, item.parts, data))
+                out.samples.append(try sample(name.description, name.label, item.parts, data, seq))
             } catch let e as InputError {
                 out.rejections.append((e.description, "bad_file"))
             } catch let e as PreprocessError {
@@ -67,9 +69,10 @@ struct ItemProcessor: Sendable {
                     continue
                 }
                 do {
-                    let data = try preprocessor.process(seq.slice(frames: (instance.start - 1)..<instance.end))
+                    let clip = seq.slice(frames: (instance.start - 1)..<instance.end)
+                    let data = try preprocessor.process(clip)
                     let name = video + "_" + String(format: "%03d", instance.line)
-                    out.samples.append(try sample(name, instance.label, item.parts, data))
+                    out.samples.append(try sample(name, instance.label, item.parts, data, clip))
                 } catch let e as PreprocessError {
                     out.rejections.append(("\(place): \(e.reason)", e.code))
                 } catch {
@@ -81,10 +84,34 @@ struct ItemProcessor: Sendable {
     }
 
     private func sample(_ name: String, _ label: Int, _ parts: [Benchmark: Part],
-                        _ data: PreprocessedSample) throws -> ItemOutput.Sample {
+                        _ data: PreprocessedSample, _ seq: RawSequence) throws -> ItemOutput.Sample {
         let stored = ShardSample(name: name, label: label, length: data.length, bodies: data.bodies,
-                                 joint: data.joint, bone: data.bone, motion: data.motion)
+                                 joint: data.joint, bone: data.bone, motion: data.motion,
+                                 raw: keepRaw ? Self.rawFrames(seq) : nil)
         return .init(parts: parts, decisions: data.decisions, encoded: try EncodedShardSample(stored))
+    }
+
+    /// Every frame of `seq` with its first two bodies in file order (zeros where absent), as the reference
+    /// reader selects them (HiCLR tools/utils/ntu_read_skeleton.py, read_xyz: `m < max_body`), in the
+    /// (frame, xyz, joint, body) order of the shards' `raw` dataset.
+    static func rawFrames(_ seq: RawSequence) -> RawFrames {
+        let frames = seq.frameCount
+        let joints = SkeletonLayout.joints, bodies = SkeletonLayout.bodies
+        var values = [Float](repeating: 0, count: frames * ShardFormat.rawFrameElements)
+        values.withUnsafeMutableBufferPointer { out in
+            seq.positions.withUnsafeBufferPointer { positions in
+                for t in 0..<frames {
+                    let row = t * ShardFormat.rawFrameElements
+                    for (m, b) in seq.bodies(inFrame: t).prefix(bodies).enumerated() {
+                        for v in 0..<joints {
+                            let p = (b * joints + v) * 3
+                            for c in 0..<3 { out[row + (c * joints + v) * bodies + m] = positions[p + c] }
+                        }
+                    }
+                }
+            }
+        }
+        return RawFrames(frames: frames, values: values)
     }
 
     private func fileSize(_ url: URL) -> Int {

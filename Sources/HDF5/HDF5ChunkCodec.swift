@@ -1,3 +1,4 @@
+import CDeflate
 import CHDF5
 import Foundation
 

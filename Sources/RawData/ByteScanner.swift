@@ -110,18 +110,54 @@ public struct ByteScanner {
         position >= bytes.count || Self.isSpace(bytes[position]) || bytes[position] == 0x0A || bytes[position] == 0x2C
     }
 
-    /// Parses a decimal floating-point number (`-1.25`, `3e-05`, `.5`). NaN, infinity and malformed tokens are
-    /// errors naming the line. Digits beyond the 19th significant one are ignored (far below float32 precision).
+    /// Parses a decimal floating-point number (`-1.25`, `3e-05`, `.5`, `5.`) and rounds it correctly to the
+    /// nearest Float (the value `Float(String)` gives; see `DecimalFloat`). NaN, infinity, out-of-range and
+    /// malformed tokens are errors naming the line.
     public mutating func readFloat(_ what: @autoclosure () -> String) throws -> Float {
+        let d = try scanDecimal(what())
+        if let value = DecimalFloat.float(d.mantissa, d.exponent), !d.truncated {
+            if !value.isFinite { throw error("\(what()) is out of float range") }
+            return d.negative ? -value : value
+        }
+        // More than 19 significant digits, or a product Eisel–Lemire cannot round: exact slow path.
+        let token = String(decoding: UnsafeBufferPointer(rebasing: bytes[d.start..<position]), as: UTF8.self)
+        guard let value = Float(token) else { throw error("\(what()) \"\(token)\" is not a number") }
+        if !value.isFinite { throw error("\(what()) is out of float range") }
+        return value
+    }
+
+    /// Skips one token after checking it is a decimal number (used for NTU columns we do not keep; the
+    /// value is not converted, so its range is not checked).
+    public mutating func skipNumber(_ what: @autoclosure () -> String) throws {
+        _ = try scanDecimal(what())
+    }
+
+    /// The parts of a decimal token: `±mantissa × 10^exponent`; `truncated` when non-zero digits beyond the
+    /// 19th significant one were dropped (the mantissa is then not exact).
+    @usableFromInline struct Decimal {
+        /// Where the token starts.
+        var start: Int
+        var negative: Bool
+        var mantissa: UInt64
+        var exponent: Int
+        var truncated: Bool
+    }
+
+    /// Scans one decimal token (`[+-]digits[.digits][(e|E)[+-]digits]`, at least one mantissa digit) and
+    /// leaves the position after it; malformed tokens are errors naming the line and restore the position.
+    @inline(__always)
+    mutating func scanDecimal(_ what: @autoclosure () -> String) throws -> Decimal {
         try beginToken(what())
         let start = position
+        let count = bytes.count
         var negative = false
         if bytes[position] == 0x2D { negative = true; position += 1 } else if bytes[position] == 0x2B { position += 1 }
         var mantissa: UInt64 = 0
         var significant = 0
         var exponent = 0
         var sawDigit = false
-        while position < bytes.count {
+        var truncated = false
+        while position < count {
             let d = bytes[position] &- 0x30
             if d > 9 { break }
             sawDigit = true
@@ -130,12 +166,13 @@ public struct ByteScanner {
                 if mantissa != 0 { significant += 1 }
             } else {
                 exponent += 1
+                if d != 0 { truncated = true }
             }
             position += 1
         }
-        if position < bytes.count && bytes[position] == 0x2E {
+        if position < count && bytes[position] == 0x2E {
             position += 1
-            while position < bytes.count {
+            while position < count {
                 let d = bytes[position] &- 0x30
                 if d > 9 { break }
                 sawDigit = true
@@ -143,23 +180,25 @@ public struct ByteScanner {
                     mantissa = mantissa &* 10 &+ UInt64(d)
                     if mantissa != 0 { significant += 1 }
                     exponent -= 1
+                } else if d != 0 {
+                    truncated = true
                 }
                 position += 1
             }
         }
-        if sawDigit && position < bytes.count && (bytes[position] | 0x20) == 0x65 {
+        if sawDigit && position < count && (bytes[position] | 0x20) == 0x65 {
             position += 1
             var expNegative = false
-            if position < bytes.count && (bytes[position] == 0x2D || bytes[position] == 0x2B) {
+            if position < count && (bytes[position] == 0x2D || bytes[position] == 0x2B) {
                 expNegative = bytes[position] == 0x2D
                 position += 1
             }
             var e = 0
             var expDigits = 0
-            while position < bytes.count {
+            while position < count {
                 let d = bytes[position] &- 0x30
                 if d > 9 { break }
-                if e < 10_000 { e = e * 10 + Int(d) }
+                if e < 100_000 { e = e * 10 + Int(d) }
                 expDigits += 1
                 position += 1
             }
@@ -175,44 +214,7 @@ public struct ByteScanner {
             }
             throw error("\(what()) \"\(token)\" is not a number")
         }
-        let value = Self.scale(mantissa, exponent)
-        if !value.isFinite { throw error("\(what()) is out of float range") }
-        return negative ? -value : value
-    }
-
-    private static let powersOfTen: [Double] = (0...22).map { e in
-        var p = 1.0
-        for _ in 0..<e { p *= 10 }
-        return p
-    }
-
-    /// mantissa × 10^exponent rounded to Float (exact powers of ten up to 1e22 in Double, then one rounding).
-    @inline(__always) static func scale(_ mantissa: UInt64, _ exponent: Int) -> Float {
-        let m = Double(mantissa)
-        if exponent == 0 { return Float(m) }
-        if exponent > 0 {
-            if exponent <= 22 { return Float(m * powersOfTen[exponent]) }
-            return Float(m * pow10(exponent))
-        }
-        if exponent >= -22 { return Float(m / powersOfTen[-exponent]) }
-        return Float(m / pow10(-exponent))
-    }
-
-    private static func pow10(_ e: Int) -> Double {
-        var result = 1.0
-        var base = 10.0
-        var n = e
-        while n > 0 {
-            if n & 1 == 1 { result *= base }
-            base *= base
-            n >>= 1
-        }
-        return result
-    }
-
-    /// Skips one token after checking it is numeric-looking (used for NTU columns we do not keep).
-    public mutating func skipNumber(_ what: @autoclosure () -> String) throws {
-        _ = try readFloat(what())
+        return Decimal(start: start, negative: negative, mantissa: mantissa, exponent: exponent, truncated: truncated)
     }
 
     /// Expects a literal separator byte (e.g. a comma) after optional spaces.

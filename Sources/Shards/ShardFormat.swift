@@ -10,6 +10,9 @@ import SkeletonCore
 /// - file attributes: `dataset`, `benchmark`, `part`, `mode`, `layout` ("C,T,V,M"), `joint_names`,
 ///   `bone_parents`, `flip_permutation`, `tool_version`, `options` (JSON), `num_samples`, `format`,
 ///   `format_version`.
+/// - optional raw frames (`convert --keep-raw`): `raw` float32 `(F, 3, 25, 2)`, every sample's frames before
+///   preprocessing one after another (F = the sum of `raw_frames`), and `raw_frames` int64 `(N)`. Files
+///   without them are read as before (readers of version 1 ignore unknown datasets, so the version stays 1).
 public enum ShardFormat {
     /// The `format` of the manifest and of each shard file.
     public static let name = "hiclr-shards"
@@ -23,6 +26,11 @@ public enum ShardFormat {
     /// Default zlib level of the sample datasets.
     public static let defaultDeflateLevel = 4
 
+    /// Floats in one raw frame: 3 × 25 × 2 = 150.
+    public static let rawFrameElements = SkeletonLayout.channels * SkeletonLayout.joints * SkeletonLayout.bodies
+    /// Frames per chunk of the `raw` dataset.
+    public static let rawChunkFrames = 512
+
     /// The chunk codec of the sample datasets (float32, shuffle, deflate at `deflateLevel`).
     public static func codec(deflateLevel: Int) -> HDF5ChunkCodec {
         HDF5ChunkCodec(elementSize: MemoryLayout<Float>.size, shuffle: true, deflateLevel: deflateLevel)
@@ -34,6 +42,10 @@ public enum ShardFormat {
         public static let name = "name"
         public static let length = "length"
         public static let bodies = "bodies"
+        /// Optional: raw frames of every sample, float32 `(F, 3, 25, 2)` (frame, xyz, joint, body).
+        public static let raw = "raw"
+        /// Optional: frames of each sample in `raw`, int64 `(N)`.
+        public static let rawFrames = "raw_frames"
         /// The float32 dataset of `stream` ("joint", "bone", "motion").
         public static func samples(_ stream: SkeletonStream) -> String { stream.rawValue }
     }

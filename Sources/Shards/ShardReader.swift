@@ -16,6 +16,11 @@ public final class ShardReader: @unchecked Sendable {
     /// Valid frames of each sample before resizing.
     public let lengths: [Int]
     public let bodies: [Int]
+    /// Raw frames per sample when the shard keeps them (`convert --keep-raw`), else nil.
+    public let rawFrames: [Int]?
+    /// First row in `raw` of each sample (`rawFrames` summed), count + 1 entries.
+    private let rawStarts: [Int]
+    private let raw: HDF5Dataset?
 
     private let file: HDF5File
     private let streams: [SkeletonStream: HDF5Dataset]
@@ -82,6 +87,44 @@ public final class ShardReader: @unchecked Sendable {
             throw fail(ShardFormat.Dataset.name, "\(names.count) names for \(declared) samples")
         }
         count = declared
+        let hasRaw = try wrap(ShardFormat.Dataset.raw) { try file.contains(ShardFormat.Dataset.raw) }
+        if hasRaw {
+            let frames = try integers(ShardFormat.Dataset.rawFrames)
+            var starts = [0]
+            starts.reserveCapacity(frames.count + 1)
+            for (i, f) in frames.enumerated() {
+                guard f >= 0 else { throw fail("\(ShardFormat.Dataset.rawFrames)[\(i)]", "\(f) frames") }
+                starts.append(starts[i] + f)
+            }
+            let dataset = try wrap(ShardFormat.Dataset.raw) { try file.openDataset(ShardFormat.Dataset.raw) }
+            let (shape, type) = try wrap(ShardFormat.Dataset.raw) { (try dataset.shape, try dataset.elementType) }
+            let frame = [SkeletonLayout.channels, SkeletonLayout.joints, SkeletonLayout.bodies]
+            guard shape == [starts[frames.count]] + frame, type == .float32 else {
+                throw fail(ShardFormat.Dataset.raw, "\(type) \(shape) is not float32 (\(starts[frames.count]), 3, 25, 2)")
+            }
+            rawFrames = frames
+            rawStarts = starts
+            raw = dataset
+        } else {
+            rawFrames = nil
+            rawStarts = []
+            raw = nil
+        }
+    }
+
+    /// The raw frames of sample `i`; nil when the shard does not keep raw frames.
+    public func readRaw(sample i: Int) throws -> RawFrames? {
+        guard let raw, let rawFrames else { return nil }
+        guard i >= 0, i < count else {
+            throw InputError(file: url.path, field: ShardFormat.Dataset.raw, "sample \(i) outside 0..<\(count)")
+        }
+        let rows = rawStarts[i]..<rawStarts[i + 1]
+        guard !rows.isEmpty else { return RawFrames(frames: 0, values: []) }
+        do {
+            return RawFrames(frames: rawFrames[i], values: try raw.read(rows: rows, as: Float.self))
+        } catch let error as HDF5Error {
+            throw InputError(file: url.path, field: "\(ShardFormat.Dataset.raw)[\(i)]", "\(error.operation) failed: \(error.message)")
+        }
     }
 
     /// Reads sample `i` of `stream` into `buffer` (exactly `ShardFormat.sampleElements` = 7500 floats, (3, 50, 25, 2) order): one chunk read.
@@ -114,6 +157,7 @@ public final class ShardReader: @unchecked Sendable {
     public func sample(_ i: Int) throws -> ShardSample {
         let joint = try read(.joint, sample: i)  // checks `i`
         return ShardSample(name: names[i], label: labels[i], length: lengths[i], bodies: bodies[i],
-                           joint: joint, bone: try read(.bone, sample: i), motion: try read(.motion, sample: i))
+                           joint: joint, bone: try read(.bone, sample: i), motion: try read(.motion, sample: i),
+                           raw: try readRaw(sample: i))
     }
 }

@@ -15,9 +15,11 @@ public struct ShardSample: Equatable, Sendable {
     public var joint: SkeletonClip
     public var bone: SkeletonClip
     public var motion: SkeletonClip
+    /// The sample's frames before preprocessing, when the shards keep them (`convert --keep-raw`).
+    public var raw: RawFrames?
 
     public init(name: String, label: Int, length: Int, bodies: Int,
-                joint: SkeletonClip, bone: SkeletonClip, motion: SkeletonClip) {
+                joint: SkeletonClip, bone: SkeletonClip, motion: SkeletonClip, raw: RawFrames? = nil) {
         self.name = name
         self.label = label
         self.length = length
@@ -25,6 +27,7 @@ public struct ShardSample: Equatable, Sendable {
         self.joint = joint
         self.bone = bone
         self.motion = motion
+        self.raw = raw
     }
 
     /// The clip of `stream`.
@@ -47,6 +50,8 @@ public struct EncodedShardSample: Sendable {
     public var bodies: Int
     /// Stored chunk bytes per stream, in `SkeletonStream.allCases` order.
     public var chunks: [[UInt8]]
+    /// Raw frames, stored as they are (not compressed).
+    public var raw: RawFrames?
 
     /// Compresses `sample` with the codec of the shard sample datasets at `deflateLevel`.
     public init(_ sample: ShardSample, deflateLevel: Int = ShardFormat.defaultDeflateLevel) throws {
@@ -59,6 +64,7 @@ public struct EncodedShardSample: Sendable {
         label = sample.label
         length = sample.length
         bodies = sample.bodies
+        raw = sample.raw
         chunks = try SkeletonStream.allCases.map { stream in
             try sample.clip(stream).values.withUnsafeBytes { try codec.encode($0) }
         }
@@ -96,5 +102,26 @@ public struct ShardSetInfo: Codable, Equatable, Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(options)) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// A sample's frames before preprocessing: `frames` rows of 150 floats in (3, 25, 2) order (xyz, joint,
+/// body), bodies as the reference reader selects them (the first two of each frame in file order, zeros
+/// where absent).
+public struct RawFrames: Equatable, Sendable {
+    public var frames: Int
+    /// `frames × 150` values.
+    public var values: [Float]
+
+    public init(frames: Int, values: [Float]) {
+        precondition(values.count == frames * ShardFormat.rawFrameElements, "raw frames: \(values.count) values for \(frames) frames")
+        self.frames = frames
+        self.values = values
+    }
+
+    /// Value of coordinate `c`, joint `v`, body `m` in frame `t`.
+    @inline(__always)
+    public subscript(t: Int, c: Int, v: Int, m: Int) -> Float {
+        values[((t * SkeletonLayout.channels + c) * SkeletonLayout.joints + v) * SkeletonLayout.bodies + m]
     }
 }

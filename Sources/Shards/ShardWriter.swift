@@ -19,6 +19,8 @@ public final class ShardWriter {
     public let shardSize: Int
     public let blockSize: Int
     public let deflateLevel: Int
+    /// Every sample carries raw frames, stored in `raw` / `raw_frames` (`convert --keep-raw`).
+    public let keepRaw: Bool
 
     private var current: OpenShard?
     /// Shards closed and hashed, still under their partial names, with their final records.
@@ -32,8 +34,9 @@ public final class ShardWriter {
     ///   - shardSize: samples per shard file (the last one may hold fewer).
     ///   - blockSize: samples buffered before a write (memory: 90 KB per sample).
     ///   - deflateLevel: zlib level 0–9 of the sample datasets.
+    ///   - keepRaw: store each sample's raw frames (every appended sample must carry them).
     public init(directory: URL, info: ShardSetInfo, shardSize: Int = 4096, blockSize: Int = 256,
-                deflateLevel: Int = ShardFormat.defaultDeflateLevel) throws {
+                deflateLevel: Int = ShardFormat.defaultDeflateLevel, keepRaw: Bool = false) throws {
         guard shardSize > 0, blockSize > 0, (0...9).contains(deflateLevel) else {
             throw InputError(file: directory.path, "shard size \(shardSize), block size \(blockSize) "
                              + "and deflate level \(deflateLevel) must be positive (level 0…9)")
@@ -53,6 +56,7 @@ public final class ShardWriter {
         self.shardSize = shardSize
         self.blockSize = min(blockSize, shardSize)
         self.deflateLevel = deflateLevel
+        self.keepRaw = keepRaw
     }
 
     /// Adds one sample, compressing it on the calling thread; writes a block when `blockSize` samples are
@@ -68,6 +72,11 @@ public final class ShardWriter {
         guard sample.chunks.count == SkeletonStream.allCases.count, !sample.chunks.contains(where: \.isEmpty) else {
             throw InputError(file: sample.name, "\(sample.chunks.count) encoded chunks (some may be empty), "
                              + "a shard sample has \(SkeletonStream.allCases.count)")
+        }
+        guard (sample.raw != nil) == keepRaw else {
+            throw InputError(file: sample.name, field: ShardFormat.Dataset.raw, keepRaw
+                             ? "sample has no raw frames; this writer keeps them for every sample"
+                             : "sample has raw frames; this writer was not asked to keep them")
         }
         pending.append(sample)
         let room = shardSize - (current?.count ?? 0)
@@ -159,6 +168,9 @@ private final class OpenShard {
     let info: ShardSetInfo
     private var file: HDF5File?
     private var streams: [(SkeletonStream, HDF5Dataset)] = []
+    private var raw: HDF5Dataset?
+    private var rawRows = 0
+    private var rawFrames: [Int64] = []
     private var labels: [Int64] = []
     private var names: [String] = []
     private var lengths: [Int64] = []
@@ -179,6 +191,12 @@ private final class OpenShard {
                                                  options: options, chunkCache: .disabled)
             streams.append((stream, dataset))
         }
+        if writer.keepRaw {
+            let frame = [SkeletonLayout.channels, SkeletonLayout.joints, SkeletonLayout.bodies]
+            raw = try file.createDataset(ShardFormat.Dataset.raw, type: .float32, shape: [0] + frame,
+                                         options: HDF5DatasetOptions(chunkShape: [ShardFormat.rawChunkFrames] + frame,
+                                                                     extendable: true))
+        }
     }
 
     /// Appends `samples`: one extend and one write of stored chunks per stream.
@@ -188,6 +206,16 @@ private final class OpenShard {
         for (k, (_, dataset)) in streams.enumerated() {
             try dataset.extend(rows: rows.upperBound)
             try dataset.writeEncodedRows(samples.map { $0.chunks[k] }, startingAt: rows.lowerBound)
+        }
+        if let raw {
+            var values: [Float] = []
+            values.reserveCapacity(samples.reduce(0) { $0 + ($1.raw?.values.count ?? 0) })
+            for sample in samples { values += sample.raw?.values ?? [] }
+            let frames = values.count / ShardFormat.rawFrameElements
+            try raw.extend(rows: rawRows + frames)
+            if frames > 0 { try raw.write(values, rows: rawRows..<(rawRows + frames)) }
+            rawRows += frames
+            rawFrames += samples.map { Int64($0.raw?.frames ?? 0) }
         }
         for sample in samples {
             labels.append(Int64(sample.label))
@@ -205,6 +233,10 @@ private final class OpenShard {
         for (name, values) in [(ShardFormat.Dataset.label, labels), (ShardFormat.Dataset.length, lengths),
                                (ShardFormat.Dataset.bodies, bodies)] {
             try file.createDataset(name, type: .int64, shape: [n], options: metadata).write(values)
+        }
+        if raw != nil {
+            try file.createDataset(ShardFormat.Dataset.rawFrames, type: .int64, shape: [n], options: metadata)
+                .write(rawFrames)
         }
         try file.createDataset(ShardFormat.Dataset.name, type: .string, shape: [n],
                                options: HDF5DatasetOptions(chunkShape: [max(1, n)], deflateLevel: 4))
@@ -228,6 +260,8 @@ private final class OpenShard {
         for (name, value) in attributes { try file.setAttribute(name, value) }
         for (_, dataset) in streams { try dataset.close() }
         streams = []
+        try raw?.close()
+        raw = nil
         try file.close()
         self.file = nil
         let digest = try FileDigest.sha256(of: partialURL)
@@ -240,6 +274,8 @@ private final class OpenShard {
     func abandon() {
         for (_, dataset) in streams { try? dataset.close() }
         streams = []
+        try? raw?.close()
+        raw = nil
         try? file?.close()
         file = nil
         try? FileManager.default.removeItem(at: partialURL)

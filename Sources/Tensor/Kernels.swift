@@ -71,16 +71,17 @@ func centeredDotOf(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, center 
 // Element-wise kernels written with explicit SIMD vectors: the plain scalar loops compiled to
 // branchy code (a mispredicted branch per element on random ReLU masks).
 
-typealias Float16x = SIMD16<Float>
+/// Sixteen Float32 lanes (one AVX-512 register, two AVX ones); not half precision.
+typealias FloatLanes16 = SIMD16<Float>
 
 @inline(__always)
-private func load(_ p: UnsafePointer<Float>) -> Float16x {
-    UnsafeRawPointer(p).loadUnaligned(as: Float16x.self)
+private func load(_ p: UnsafePointer<Float>) -> FloatLanes16 {
+    UnsafeRawPointer(p).loadUnaligned(as: FloatLanes16.self)
 }
 
 @inline(__always)
-private func store(_ v: Float16x, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: Float16x.self)
+private func store(_ v: FloatLanes16, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: FloatLanes16.self)
 }
 
 /// `dst[i] = out[i] > 0 ? g[i] : 0` (the ReLU gradient given its output); `dst` may be `g`.
@@ -90,7 +91,7 @@ func maskByPositive(_ g: UnsafePointer<Float>, _ out: UnsafePointer<Float>, _ ds
     var i = 0
     while i &+ 16 <= count {
         let keep = load(out + i) .> 0
-        store(Float16x(repeating: 0).replacing(with: load(g + i), where: keep), dst + i)
+        store(FloatLanes16(repeating: 0).replacing(with: load(g + i), where: keep), dst + i)
         i &+= 16
     }
     while i < count { dst[i] = out[i] > 0 ? g[i] : 0; i &+= 1 }
@@ -100,7 +101,7 @@ func maskByPositive(_ g: UnsafePointer<Float>, _ out: UnsafePointer<Float>, _ ds
 @inline(__always)
 func rectify(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ count: Int) {
     var i = 0
-    let zero = Float16x(repeating: 0)
+    let zero = FloatLanes16(repeating: 0)
     while i &+ 16 <= count {
         let v = load(src + i)
         store(zero.replacing(with: v, where: v .> 0), dst + i)
@@ -126,7 +127,7 @@ func linearCombination(_ d: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ y
                        a: Float, b: Float, c: Float, _ count: Int) {
     var i = 0
     while i &+ 16 <= count {
-        store(a * load(d + i) + b * load(x + i) + Float16x(repeating: c), y + i)
+        store(a * load(d + i) + b * load(x + i) + FloatLanes16(repeating: c), y + i)
         i &+= 16
     }
     while i < count { y[i] = a * d[i] + b * x[i] + c; i &+= 1 }
@@ -190,7 +191,7 @@ func withDropoutBlocks(_ range: Range<Int>, key: RandomKey, threshold: UInt64, f
 @inline(__always)
 func affine(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int, scale: Float, shift: Float) {
     var i = 0
-    let offset = Float16x(repeating: shift)
+    let offset = FloatLanes16(repeating: shift)
     while i &+ 16 <= count {
         store(load(x + i) * scale + offset, y + i)
         i &+= 16
@@ -203,7 +204,7 @@ func affine(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count
 func residualRectify(_ x: UnsafeMutablePointer<Float>, multipliers m: UnsafePointer<Float>?,
                      shortcut s: UnsafePointer<Float>?, _ count: Int) {
     var i = 0
-    let zero = Float16x(repeating: 0)
+    let zero = FloatLanes16(repeating: 0)
     while i &+ 16 <= count {
         var v = load(x + i)
         if let m { v *= load(m + i) }
@@ -226,7 +227,7 @@ func residualRectify(_ x: UnsafeMutablePointer<Float>, multipliers m: UnsafePoin
 func maskAndMultiply(_ g: UnsafeMutablePointer<Float>, _ out: UnsafePointer<Float>, _ m: UnsafePointer<Float>,
                      _ d: UnsafeMutablePointer<Float>, _ count: Int) {
     var i = 0
-    let zero = Float16x(repeating: 0)
+    let zero = FloatLanes16(repeating: 0)
     while i &+ 16 <= count {
         let masked = zero.replacing(with: load(g + i), where: load(out + i) .> 0)
         store(masked, g + i)

@@ -1,10 +1,11 @@
 /// Stochastic gradient descent with momentum and weight decay, PyTorch's `optim.SGD` with
-/// `dampening = 0` and `nesterov = False`:
+/// `dampening = 0`:
 ///
 ///     d = grad + weightDecay · p
 ///     buf = d                       (first step of a parameter)
 ///     buf = momentum · buf + d      (later steps)
-///     p  -= learningRate · buf
+///     p  -= learningRate · buf                     (nesterov = false)
+///     p  -= learningRate · (d + momentum · buf)    (nesterov = true)
 ///
 /// Parameters with `requiresGradient == false` are skipped and keep no state, like PyTorch's
 /// parameters whose `.grad` is `None`.
@@ -14,15 +15,19 @@ public final class SGD {
     public var learningRate: Float
     public let momentum: Float
     public let weightDecay: Float
+    /// Nesterov momentum (PyTorch's `nesterov=True`).
+    public let nesterov: Bool
     /// Momentum buffer per parameter; nil until the parameter's first step (PyTorch keeps no
     /// `momentum_buffer` state before then).
     public private(set) var momentumBuffers: [Tensor?]
 
-    public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 1e-4) {
+    public init(parameters: [Parameter], learningRate: Float, momentum: Float = 0.9, weightDecay: Float = 1e-4,
+                nesterov: Bool = false) {
         self.parameters = parameters
         self.learningRate = learningRate
         self.momentum = momentum
         self.weightDecay = weightDecay
+        self.nesterov = nesterov
         momentumBuffers = Array(repeating: nil, count: parameters.count)
     }
 
@@ -36,20 +41,22 @@ public final class SGD {
                 for i in 0..<count { p[i] -= lr * (g[i] + wd * p[i]) }
                 continue
             }
-            if let buffer = momentumBuffers[index] {
-                let b = buffer.pointer
+            let first = momentumBuffers[index] == nil
+            let buffer = momentumBuffers[index] ?? Tensor(shape: parameter.shape)
+            momentumBuffers[index] = buffer
+            let b = buffer.pointer
+            let keep: Float = first ? 0 : m
+            if nesterov {
                 for i in 0..<count {
-                    b[i] = m * b[i] + (g[i] + wd * p[i])
-                    p[i] -= lr * b[i]
+                    let d = g[i] + wd * p[i]
+                    b[i] = keep * b[i] + d
+                    p[i] -= lr * (d + m * b[i])
                 }
             } else {
-                let buffer = Tensor(shape: parameter.shape)
-                let b = buffer.pointer
                 for i in 0..<count {
-                    b[i] = g[i] + wd * p[i]
+                    b[i] = keep * b[i] + (g[i] + wd * p[i])
                     p[i] -= lr * b[i]
                 }
-                momentumBuffers[index] = buffer
             }
         }
     }

@@ -3,8 +3,8 @@ import Tensor
 
 /// The loss terms of one HiCLR step, each averaged over the batch.
 public struct HiCLRLossTerms: Codable, Equatable, Sendable {
-    /// InfoNCE of q against (k, queue); with nearest-neighbour mining, −log of the softmax mass on the
-    /// mined positive set.
+    /// InfoNCE of q against (k, queue); with nearest-neighbour mining, the mean over the mined positive set of
+    /// −log softmax (the reference's `loss1` after `mining_epoch`).
     public var infoNCE: Float
     /// Cross-entropy of softmax(l_q1) against the stop-gradient softmax(l_q) (basic → normal augmentation).
     public var consistency1: Float
@@ -32,6 +32,8 @@ public struct HiCLRLoss: Sendable {
         /// nil when there is no q1 branch.
         public var dq1: Tensor?
         public var dq2: Tensor?
+        /// The positive mask of the InfoNCE term `(B, 1 + K)`: column 0, plus the mined queue entries.
+        public var positives: Tensor
     }
 
     /// Loss and gradients. `q1`/`q2` may be nil (ablations with fewer branches); `mining` adds the top-1
@@ -52,7 +54,7 @@ public struct HiCLRLoss: Sendable {
         let (nce, dlq) = Self.positiveSetLoss(logits: lq, positives: positives)
         var terms = HiCLRLossTerms(infoNCE: nce, consistency1: 0, consistency2: 0, total: nce)
         var result = Result(terms: terms, dq: ContrastiveLogits.backward(dlq, key: k, queue: queue, temperature: temperature),
-                            dq1: nil, dq2: nil)
+                            dq1: nil, dq2: nil, positives: positives)
         if let lq1 {
             let (loss, grad) = CrossEntropy.loss(logits: lq1, targets: Softmax.forward(lq))
             terms.consistency1 = loss
@@ -71,9 +73,11 @@ public struct HiCLRLoss: Sendable {
         return result
     }
 
-    /// Marks the most similar queue entry of each row as a positive.
+    /// Marks the most similar queue entry of each row as a positive (the reference's `topk(l_neg, 1)` +
+    /// `scatter_`, net/hiclr.py:247-255; a column marked by several branches stays a single positive).
     static func markTopNegative(_ logits: Tensor, into positives: inout Tensor) {
         let rows = logits.shape[0], columns = logits.shape[1]
+        guard columns > 1 else { return }
         logits.withUnsafeBufferPointer { l in
             positives.withUnsafeMutableBufferPointer { p in
                 for i in 0..<rows {
@@ -85,29 +89,55 @@ public struct HiCLRLoss: Sendable {
         }
     }
 
-    /// −mean log Σ_{j ∈ positives} softmax(logits)_j and its logit gradient p_j − 1[j ∈ P] p_j / Σ_P p.
+    /// The reference's positive-set loss (processor/pretrain_hiclr.py:117-118):
+    /// `−mean_i (Σ_{j ∈ P_i} log softmax(logits_i)_j) / |P_i|`, with logit gradient `(p_j − 1[j ∈ P_i] / |P_i|) / B`.
     /// With only column 0 positive this is the usual InfoNCE cross-entropy.
     static func positiveSetLoss(logits: Tensor, positives: Tensor) -> (Float, Tensor) {
         let rows = logits.shape[0], columns = logits.shape[1]
-        let p = Softmax.forward(logits)
+        let logP = LogSoftmaxRows.forward(logits)
         let gradient = Tensor(shape: logits.shape)
         var total = 0.0
-        p.withUnsafeBufferPointer { pp in
+        logP.withUnsafeBufferPointer { lp in
             positives.withUnsafeBufferPointer { mask in
                 gradient.withUnsafeMutableBufferPointer { g in
                     for i in 0..<rows {
                         let base = i * columns
-                        var mass: Float = 0
-                        for j in base..<(base + columns) where mask[j] > 0 { mass += pp[j] }
-                        mass = max(mass, .leastNormalMagnitude)
-                        total -= Double(logf(mass))
+                        var count: Float = 0
+                        var sum = 0.0
+                        for j in base..<(base + columns) where mask[j] > 0 {
+                            count += 1
+                            sum += Double(lp[j])
+                        }
+                        precondition(count > 0, "positive set of row \(i) is empty")
+                        total -= sum / Double(count)
                         for j in base..<(base + columns) {
-                            g[j] = (pp[j] - (mask[j] > 0 ? pp[j] / mass : 0)) / Float(rows)
+                            g[j] = (expf(lp[j]) - (mask[j] > 0 ? 1 / count : 0)) / Float(rows)
                         }
                     }
                 }
             }
         }
         return (Float(total / Double(rows)), gradient)
+    }
+}
+
+/// Row-wise log-softmax `l − logsumexp(l)`, computed with the row maximum subtracted.
+enum LogSoftmaxRows {
+    static func forward(_ logits: Tensor) -> Tensor {
+        let rows = logits.shape[0], columns = logits.shape[1]
+        let out = Tensor(shape: logits.shape)
+        logits.withUnsafeBufferPointer { l in
+            out.withUnsafeMutableBufferPointer { o in
+                for i in 0..<rows {
+                    let row = UnsafeBufferPointer(rebasing: l[(i * columns)..<((i + 1) * columns)])
+                    let top = row.max() ?? 0
+                    var sum: Float = 0
+                    for v in row { sum += expf(v - top) }
+                    let shift = top + logf(sum)
+                    for j in 0..<columns { o[i * columns + j] = row[j] - shift }
+                }
+            }
+        }
+        return out
     }
 }

@@ -72,13 +72,30 @@ public struct TrainConfig: Decodable, Sendable, Equatable {
         public init() {}
     }
 
-    /// Loads and checks a config file.
+    /// Loads and checks a config file, and the base files it `extends` (docs/configs.md).
     public static func load(path: String) throws -> TrainConfig {
-        try YAMLFile.load(TrainConfig.self, path: path, kind: "training config")
+        try loadResolved(path: path).config
     }
 
+    /// Loads a config file and returns it with its text as a run records it (config.yaml, checkpoints): the file
+    /// as written when it extends nothing, otherwise the merged document, which reads alone without its bases.
+    public static func loadResolved(path: String) throws -> (config: TrainConfig, text: String) {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw InputError(file: path, "cannot read training config file: \(error.localizedDescription)")
+        }
+        let layered = try LayeredYAML.parse(text: text, file: path, kind: "training config")
+        let config = try layered.decode(TrainConfig.self)
+        guard layered.extends else { return (config, text) }
+        let chain = layered.layers.map(\.file).joined(separator: " ← ")
+        return (config, "# \(chain), merged\n" + (try layered.mergedText()))
+    }
+
+    /// Decodes config `text`; `file` names it in errors, and an `extends` path is taken relative to its folder.
     public static func parse(_ text: String, file: String) throws -> TrainConfig {
-        try YAMLFile.decode(TrainConfig.self, text: text, file: file, kind: "training config")
+        try LayeredYAML.parse(text: text, file: file, kind: "training config").decode(TrainConfig.self)
     }
 
     /// `text` with top-level scalar keys set to new values (`hiclr train --out DIR --shards DIR`): each line

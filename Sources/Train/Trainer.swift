@@ -93,12 +93,9 @@ public final class Trainer {
         var batches = 0, samples = 0
         let start = Date()
         while let batch = try stream.next() {
-            optimizer.zeroGradients()
-            let terms = model.trainStep(try views(batch), key: root.derived(UInt64(e), UInt64(batch.index)), mining: mining)
-            guard terms.total.isFinite else {
-                throw TrainError.data("loss became \(terms.total) at epoch \(e + 1), batch \(batch.index)")
-            }
-            optimizer.step()
+            let terms = try Self.step(model: model, optimizer: optimizer, views: try views(batch),
+                                      key: root.derived(UInt64(e), UInt64(batch.index)), mining: mining,
+                                      context: "epoch \(e + 1), batch \(batch.index)")
             sums.infoNCE += terms.infoNCE
             sums.consistency1 += terms.consistency1
             sums.consistency2 += terms.consistency2

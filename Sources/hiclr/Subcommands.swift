@@ -10,6 +10,7 @@ enum HiCLRSubcommands {
         StreamCommand.self,
         TrainCommand.self,
         EvalCommand.self,
+        ExportCommand.self,
         BenchCommand.self,
     ]
 }

@@ -116,7 +116,7 @@ final class DeterminismTests: XCTestCase {
             return partner
         }
         XCTAssertEqual(asked.count, 1, "only q2 has the two-sample stage")
-        guard case .skeleAdaIN(let p)? = views[3].records.last?.parameters else {
+        guard let p = views[3].records.last?.parameters?.as(SkeleAdaIN.Parameters.self) else {
             return XCTFail("q2 should end with skele_adain")
         }
         XCTAssertEqual(p.partner, asked[0])

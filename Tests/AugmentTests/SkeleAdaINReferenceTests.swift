@@ -12,20 +12,18 @@ import XCTest
 final class SkeleAdaINReferenceTests: XCTestCase {
     func testPerBodyIsTheDefaultAndTheShippedAblation() throws {
         XCTAssertTrue(SkeleAdaIN().perBody)
-        guard case .skeleAdaIN(let fromYAML) = try TestSupport.stage(json: #"{"stage": "skele_adain"}"#) else {
+        guard let fromYAML = try TestSupport.stage(json: #"{"stage": "skele_adain"}"#).as(SkeleAdaIN.self) else {
             return XCTFail("not a skele_adain stage")
         }
         XCTAssertTrue(fromYAML.perBody, "a pipeline that does not say per_body gets the reference's statistics")
-        guard case .skeleAdaIN(let pooled) = try TestSupport.stage(json: #"{"stage": "skele_adain", "per_body": false}"#) else {
+        guard let pooled = try TestSupport.stage(json: #"{"stage": "skele_adain", "per_body": false}"#).as(SkeleAdaIN.self) else {
             return XCTFail("not a skele_adain stage")
         }
         XCTAssertFalse(pooled.perBody, "the pooled variant stays available as an explicit option")
 
         let pipeline = try PipelineLoader.load(TestSupport.pipelinesDirectory.appendingPathComponent("third_adain.yaml"))
         let q2 = try XCTUnwrap(pipeline.branches.first { $0.name == "q2" })
-        let adain = q2.stages.compactMap { stage -> SkeleAdaIN? in
-            if case .skeleAdaIN(let s) = stage { return s } else { return nil }
-        }
+        let adain = q2.stages.compactMap { $0.as(SkeleAdaIN.self) }
         XCTAssertEqual(adain.count, 1)
         XCTAssertEqual(adain.first?.perBody, true, "pipelines/third_adain.yaml must use the reference's per-body statistics")
     }

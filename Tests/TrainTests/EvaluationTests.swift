@@ -40,7 +40,7 @@ final class EvaluationTests: XCTestCase {
             labels.append(c)
         }
         let set = features(rows, labels)
-        XCTAssertEqual(LinearProbe(epochs: 30, learningRate: 0.1, batch: 8).evaluate(train: set, test: set, classes: 3).top1, 1)
+        XCTAssertEqual(LinearProbe(epochs: 30, learningRate: 0.1, batch: 8, standardise: true).evaluate(train: set, test: set, classes: 3).top1, 1)
     }
 
     func testSemiSupervisedSplitIsClassBalancedAndSeeded() {

@@ -75,11 +75,31 @@ final class HiCLRLossTests: XCTestCase {
     func testGradientsMatchFiniteDifferences() { checkGradients(mining: false) }
     func testGradientsWithNearestNeighbourMining() { checkGradients(mining: true) }
 
-    func testMiningAddsPositivesAndLowersTheLoss() {
-        let q = normalisedRows(4, 6, seed: 7), k = normalisedRows(4, 6, seed: 8)
-        let queue = KeyQueue(dimension: 6, size: 9, key: RandomKey(seed: 9))
-        let plain = HiCLRLoss().compute(q: q, k: k, q1: nil, q2: nil, queue: queue)
-        let mined = HiCLRLoss().compute(q: q, k: k, q1: nil, q2: nil, queue: queue, mining: true)
-        XCTAssertLessThan(mined.terms.infoNCE, plain.terms.infoNCE)
+    /// By hand, τ = 1, D = 2: q = e1, k = e2, queue columns c1 = e1, c2 = e2, c3 = −e1.
+    /// Logits of q: [0, 1, 0, −1], so q's top-1 queue entry is c1; q1 = e2 (logits [1, 0, 1, 0]) adds c2;
+    /// q2 = e1 again adds c1 a second time, which counts once (net/hiclr.py:251-257). P = {0, 1, 2} and
+    /// loss = −(Σ_P log p_j)/|P| = log Z − (0 + 1 + 0)/3 with Z = 2 + e + 1/e (processor/pretrain_hiclr.py:117).
+    func testMinedLossByHand() {
+        let q = Tensor(shape: [1, 2], values: [1, 0]), k = Tensor(shape: [1, 2], values: [0, 1])
+        let q1 = Tensor(shape: [1, 2], values: [0, 1]), q2 = Tensor(shape: [1, 2], values: [1, 0])
+        let queue = KeyQueue(keys: Tensor(shape: [2, 3], values: [1, 0, -1, 0, 1, 0]), pointer: 0)
+        let loss = HiCLRLoss(temperature: 1, lambda: 0.5)
+        let r = loss.compute(q: q, k: k, q1: q1, q2: q2, queue: queue, mining: true)
+        XCTAssertEqual(r.positives.values, [1, 1, 1, 0])
+        let e = Float(M_E), z = 2 + e + 1 / e
+        XCTAssertEqual(r.terms.infoNCE, logf(z) - 1.0 / 3, accuracy: 1e-6)
+        // d loss / d logits = p − 1[P]/3; dq = Σ_j g_j · (column j of [k, queue]) / τ.
+        let p = [1, e, 1, 1 / e].map { $0 / z }
+        let g = [p[0] - 1.0 / 3, p[1] - 1.0 / 3, p[2] - 1.0 / 3, p[3]]
+        XCTAssertEqual(r.dq[0, 0], g[1] - g[3], accuracy: 1e-6)
+        XCTAssertEqual(r.dq[0, 1], g[0] + g[2], accuracy: 1e-6)
+        // Without mining the same q is plain InfoNCE: −log p_0.
+        let plain = loss.compute(q: q, k: k, q1: q1, q2: q2, queue: queue)
+        XCTAssertEqual(plain.positives.values, [1, 0, 0, 0])
+        XCTAssertEqual(plain.terms.infoNCE, logf(z), accuracy: 1e-6)
+        // Only q mining: P = {0, 1}, loss = log Z − 1/2 (the mean, not −log(p_0 + p_1) = log Z − log(1 + e)).
+        let alone = loss.compute(q: q, k: k, q1: nil, q2: nil, queue: queue, mining: true)
+        XCTAssertEqual(alone.positives.values, [1, 1, 0, 0])
+        XCTAssertEqual(alone.terms.infoNCE, logf(z) - 0.5, accuracy: 1e-6)
     }
 }

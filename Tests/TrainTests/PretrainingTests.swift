@@ -17,7 +17,7 @@ final class PretrainingTests: XCTestCase {
         let a = try FeatureExtractor.extract(model, part: train, stream: .joint)
         let b = try FeatureExtractor.extract(model, part: test, stream: .joint)
         let knn = KNNClassifier(k: 10).evaluate(train: a, test: b, classes: 4).top1
-        let linear = LinearProbe(epochs: 50, learningRate: 0.05, batch: 16, seed: seed).evaluate(train: a, test: b, classes: 4).top1
+        let linear = LinearProbe(epochs: 50, learningRate: 0.05, batch: 16, standardise: true, seed: seed).evaluate(train: a, test: b, classes: 4).top1
         return (knn, linear)
     }
 

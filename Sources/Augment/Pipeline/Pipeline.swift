@@ -60,7 +60,7 @@ public struct PipelineBranch: Equatable, Sendable {
 
     /// True when the branch's views carry a joint mask.
     public var hasJointMask: Bool {
-        stages.contains { if case .jointMask = $0 { return true } else { return false } }
+        stages.contains(where: \.producesJointMask)
     }
 
     /// True when a stage of the branch needs a partner sample.

@@ -44,13 +44,13 @@ extension Pipeline: Codable {
             let stages = inherited + branch.stages
             // A joint mask records joint positions per frame: stages that move frames or joints after it would
             // make the recorded mask wrong.
-            if let mask = stages.firstIndex(where: { if case .jointMask = $0 { return true } else { return false } }),
+            if let mask = stages.firstIndex(where: \.producesJointMask),
                let mover = stages[(mask + 1)...].firstIndex(where: \.movesFramesOrJoints) {
                 let field: [CodingKey] = mover >= inherited.count
                     ? here + [AnyKey("stages"), AnyKey(intValue: mover - inherited.count)!, AnyKey("stage")]
                     : here + [AnyKey("extends")]
                 throw FieldError(codingPath: field,
-                    "\(stages[mover].name) comes after joint_mask; put joint_mask after every stage that moves frames or joints")
+                    "\(stages[mover].name) comes after \(stages[mask].name); put \(stages[mask].name) after every stage that moves frames or joints")
             }
             resolved.append(PipelineBranch(name: branch.name, stages: stages, extends: branch.extends,
                                            inheritedCount: inherited.count))

@@ -74,21 +74,9 @@ public struct PipelineRunner: Sendable {
         var mask = [Bool](repeating: false, count: hasMask ? buffer.frames * SkeletonLayout.joints : 0)
         for (s, stage) in branch.stages.enumerated() {
             var stream = RandomStream(seed: seed, epoch: epoch, sample: sampleID, branch: b, stage: s)
-            guard stream.nextDouble() < stage.probability else {
-                records.append(StageRecord(stage: stage.name, parameters: nil))
-                continue
-            }
-            var parameters = stage.draw(from: &stream, frames: buffer.frames)
-            if case .skeleAdaIN(let adain) = stage, case .skeleAdaIN(var p) = parameters {
-                guard let other = partner(p.partner) else {
-                    records.append(StageRecord(stage: stage.name, parameters: nil))
-                    continue
-                }
-                adain.attach(partner: other, to: &p)
-                parameters = .skeleAdaIN(p)
-            }
-            stage.apply(parameters, to: buffer)
-            if case .jointMask(let p) = parameters { p.mark(into: &mask, frames: buffer.frames) }
+            // Skipped when the probability draw does not fire, or when a two-sample stage gets no partner.
+            let parameters = stream.nextDouble() < stage.probability
+                ? stage.run(stream: &stream, buffer: buffer, partner: partner, mask: &mask) : nil
             records.append(StageRecord(stage: stage.name, parameters: parameters))
         }
         return BranchOutcome(records: records, mask: hasMask ? mask : nil)
@@ -103,10 +91,11 @@ public struct PipelineRunner: Sendable {
         clip.withClipBuffer { buffer in
             for (stage, record) in zip(stages, records) {
                 guard var parameters = record.parameters else { continue }
-                if case .skeleAdaIN(let adain) = stage, case .skeleAdaIN(var p) = parameters {
-                    guard let other = partner(p.partner) else { continue }
-                    adain.attach(partner: stream.derive(from: other), to: &p)
-                    parameters = .skeleAdaIN(p)
+                if stage.needsPartner {
+                    guard let number = stage.partnerNumber(in: parameters), let other = partner(number),
+                          let attached = stage.attach(partner: stream.derive(from: other), to: parameters)
+                    else { continue }
+                    parameters = attached
                 }
                 stage.apply(parameters, to: buffer)
             }

@@ -1,3 +1,4 @@
+import Foundation
 import SkeletonCore
 
 /// One augmentation stage, split in two halves so that what was drawn can be recorded and replayed:
@@ -6,6 +7,9 @@ import SkeletonCore
 ///
 /// The stage's `probability` is decided by the runner before `draw` (first draw of the stage's stream:
 /// `nextDouble() < probability`); when it does not fire, the stage is recorded as skipped and `draw` is not called.
+///
+/// A stage is declared in one file (its type conforming to this protocol) plus one line in `StageRegistry`;
+/// docs/adding-a-stage.md walks through an example. The optional hooks below have defaults that do nothing.
 public protocol AugmentationStage: Codable, Equatable, Sendable {
     /// What `draw` decides and `apply` uses; recorded in dumps.
     associatedtype Parameters: Codable, Equatable, Sendable
@@ -14,11 +18,9 @@ public protocol AugmentationStage: Codable, Equatable, Sendable {
     static var name: String { get }
     /// One line for `hiclr stages`.
     static var summary: String { get }
-    /// Settable keys (besides `stage` and `p`), with defaults and one line each, for `hiclr stages`.
+    /// Settable keys (`p` first), with defaults and one line each, for `hiclr stages`. The defaults must be the
+    /// ones `init(from:)` uses (a test decodes `{stage: NAME}` and compares).
     static var parameterHelp: [StageParameterHelp] { get }
-    /// True when the stage consumes a second sample (its parameters then carry statistics of a partner clip
-    /// that the caller supplies; see `SkeleAdaIN`).
-    static var needsPartner: Bool { get }
 
     /// Probability that the stage acts at all, in [0, 1].
     var probability: Double { get }
@@ -28,10 +30,46 @@ public protocol AugmentationStage: Codable, Equatable, Sendable {
 
     /// Applies `parameters` to `clip` in place.
     func apply(_ parameters: Parameters, to clip: ClipBuffer)
+
+    // MARK: Optional hooks
+
+    /// True for stages that move frames or joints (time crop, flips). A stage that `producesJointMask` must come
+    /// after all of them in a branch, or the recorded mask would point at the wrong joints. Default false.
+    static var movesFramesOrJoints: Bool { get }
+
+    /// True when the stage consumes a second sample (its parameters then carry statistics of a partner clip
+    /// that the caller supplies; see `SkeleAdaIN`). Such a stage implements `partnerNumber(in:)` and
+    /// `attach(partner:to:)`. Default false.
+    static var needsPartner: Bool { get }
+    /// The partner number drawn into `parameters`; the caller maps it to a sample. Default nil.
+    func partnerNumber(in parameters: Parameters) -> Int?
+    /// Stores what `apply` needs from the partner clip in `parameters`. Default: nothing.
+    func attach(partner clip: SkeletonClip, to parameters: inout Parameters)
+
+    /// True when the stage hides joints and reports them in the view's (T × 25) joint mask through
+    /// `markJointMask`. Default false.
+    static var producesJointMask: Bool { get }
+    /// Sets to true the mask entries (frame-major, T × 25) of the joints `parameters` hid. Default: nothing.
+    func markJointMask(_ parameters: Parameters, into mask: inout [Bool], frames: Int)
+
+    /// The settings `hiclr bench augment` times, with a label shown after the stage name ("" for none).
+    /// Default: the stage's defaults with p = 1.
+    static var benchmarkVariants: [(label: String, stage: Self)] { get }
 }
 
 extension AugmentationStage {
+    public static var movesFramesOrJoints: Bool { false }
     public static var needsPartner: Bool { false }
+    public func partnerNumber(in parameters: Parameters) -> Int? { nil }
+    public func attach(partner clip: SkeletonClip, to parameters: inout Parameters) {}
+    public static var producesJointMask: Bool { false }
+    public func markJointMask(_ parameters: Parameters, into mask: inout [Bool], frames: Int) {}
+
+    public static var benchmarkVariants: [(label: String, stage: Self)] {
+        let json = Data("{\"stage\": \"\(name)\", \"p\": 1}".utf8)
+        guard let stage = try? JSONDecoder().decode(Self.self, from: json) else { return [] }
+        return [("", stage)]
+    }
 
     /// `clip` with `parameters` applied (allocates; the runner uses the in-place form).
     public func apply(_ parameters: Parameters, to clip: SkeletonClip) -> SkeletonClip {

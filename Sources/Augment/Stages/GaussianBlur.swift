@@ -22,6 +22,12 @@ public struct GaussianBlur: AugmentationStage {
     /// Largest accepted kernel.
     public static let maxKernel = 257
 
+    /// `hiclr bench augment` times the reference's unnormalised kernel too.
+    public static let benchmarkVariants: [(label: String, stage: GaussianBlur)] = [
+        ("", GaussianBlur(probability: 1)),
+        ("normalize: false", GaussianBlur(probability: 1, normalize: false)),
+    ]
+
     public var probability: Double
     public var kernel: Int
     public var sigmaMin: Double

@@ -15,6 +15,8 @@ public struct JointMask: AugmentationStage {
         StageParameterHelp("fill", "0", "value written into hidden joints (the trainer uses a learnable token)"),
     ]
 
+    public static let producesJointMask = true
+
     public var probability: Double
     public var ratio: Double
     public var fill: Double
@@ -72,6 +74,11 @@ public struct JointMask: AugmentationStage {
             }
         }
         return Parameters(jointsPerFrame: k, joints: joints)
+    }
+
+    /// The joint-mask hook: the hidden joints, for the trainer's mask token.
+    public func markJointMask(_ p: Parameters, into mask: inout [Bool], frames: Int) {
+        p.mark(into: &mask, frames: frames)
     }
 
     public func apply(_ p: Parameters, to clip: ClipBuffer) {

@@ -78,7 +78,10 @@ public struct SkeleAdaIN: AugmentationStage {
         return (mean, std)
     }
 
-    /// Fills the style statistics of `parameters` from the partner clip.
+    /// The partner hook: the drawn partner number.
+    public func partnerNumber(in p: Parameters) -> Int? { p.partner }
+
+    /// The partner hook: fills the style statistics of `parameters` from the partner clip.
     public func attach(partner clip: SkeletonClip, to parameters: inout Parameters) {
         let stats = clip.values.withUnsafeBufferPointer { buffer -> (mean: [Double], std: [Double]) in
             guard let base = buffer.baseAddress else { return ([], []) }

@@ -6,6 +6,7 @@ public struct SpatialFlip: AugmentationStage {
     public static let name = "spatial_flip"
     public static let summary = "swap left and right joints (SkeletonLayout.flipPermutation)"
     public static let parameterHelp = [StageParameterHelp("p", "0.5", "probability the stage acts")]
+    public static let movesFramesOrJoints = true
 
     public var probability: Double
 

@@ -9,6 +9,7 @@ public struct TemporalCrop: AugmentationStage {
         StageParameterHelp("p", "1", "probability the stage acts"),
         StageParameterHelp("padding_ratio", "6", "pad = T // padding_ratio frames at each end"),
     ]
+    public static let movesFramesOrJoints = true
 
     public var probability: Double
     public var paddingRatio: Int

@@ -4,6 +4,7 @@ public struct TimeFlip: AugmentationStage {
     public static let name = "time_flip"
     public static let summary = "reverse the frame order"
     public static let parameterHelp = [StageParameterHelp("p", "0.5", "probability the stage acts")]
+    public static let movesFramesOrJoints = true
 
     public var probability: Double
 

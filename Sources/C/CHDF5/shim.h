@@ -3,9 +3,6 @@
 /* libhdf5's public API, plus static inline accessors for the values that libhdf5 defines as macros
    (they expand to global variables read after H5open() and do not import into Swift). */
 #include <hdf5.h>
-/* libdeflate: a fast whole-buffer implementation of the zlib format that HDF5's deflate filter reads and
-   writes, used by the HDF5 module itself for direct chunk I/O (compression outside the libhdf5 lock). */
-#include <libdeflate.h>
 
 static inline hid_t hiclr_H5P_DEFAULT(void) { return H5P_DEFAULT; }
 static inline hid_t hiclr_H5S_ALL(void) { return H5S_ALL; }

@@ -48,10 +48,12 @@ public struct PretrainedEncoder {
 
     /// An ST-GCN with `head`, its encoder weights from this source (the head stays freshly initialised when it
     /// differs from the pretraining head).
-    public func makeEncoder(head: STGCNConfiguration.Head, key: RandomKey) throws -> STGCN {
+    public func makeEncoder(head: STGCNConfiguration.Head, key: RandomKey,
+                            headInitialization: STGCNConfiguration.HeadInitialization? = nil) throws -> STGCN {
         var c = configuration
         let pretrainingHead = c.head
         c.head = head
+        if let headInitialization { c.headInitialization = headInitialization }
         let model = STGCN(configuration: c, key: key)
         guard let state else { return model }
         let keepHead = head == pretrainingHead

@@ -74,9 +74,9 @@ struct BenchAugmentCommand: ParsableCommand {
         }
         row("memcpy per view (baseline)", views: viewsTimed, seconds: tCopy)
 
-        // Each stage alone, p = 1.
+        // Each registered stage alone, p = 1 (its `benchmarkVariants`).
         let stageViews = max(samples, 1)
-        for stage in Self.stagesAtFullProbability() {
+        for (variant, stage) in StageRegistry.benchmarkStages {
             let branch = PipelineBranch(name: "s", stages: [stage])
             let single = PipelineRunner(Pipeline(name: stage.name, branches: [branch]))
             let partner = sources[0]
@@ -91,9 +91,7 @@ struct BenchAugmentCommand: ParsableCommand {
                     }
                 }
             }
-            var label = "stage \(stage.name)"
-            if case .gaussianBlur(let blur) = stage, !blur.normalize { label += " (normalize: false)" }
-            row(label, views: stageViews, seconds: t)
+            row("stage \(stage.name)" + (variant.isEmpty ? "" : " (\(variant))"), views: stageViews, seconds: t)
         }
 
         // The whole pipeline, fast path, one thread.
@@ -133,17 +131,6 @@ struct BenchAugmentCommand: ParsableCommand {
         row("\(pipeline.name), views(for:), 1 thread", views: viewsTimed, seconds: tViews, samples: samples)
         print(String(format: "  parallel speed-up %.2f× on %d threads; per core %.0f samples/s; (checksum %g)",
                      t1 / tN, workers, Double(samples) / t1, Double(sink)))
-    }
-
-    /// Every stage with its defaults but p = 1.
-    static func stagesAtFullProbability() -> [AnyStage] {
-        [
-            .shear(Shear()), .temporalCrop(TemporalCrop()), .spatialFlip(SpatialFlip(probability: 1)),
-            .rotation(Rotation()), .gaussianNoise(GaussianNoise(probability: 1)),
-            .gaussianBlur(GaussianBlur(probability: 1)), .gaussianBlur(GaussianBlur(probability: 1, normalize: false)),
-            .channelMask(ChannelMask(probability: 1)), .timeFlip(TimeFlip(probability: 1)), .jointMask(JointMask()),
-            .skeleAdaIN(SkeleAdaIN()),
-        ]
     }
 
     /// Smooth synthetic trajectories, both bodies present.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Convert
+import Export
 import Foundation
 import Preprocess
 import RawData
@@ -13,8 +14,9 @@ struct BenchConvertCommand: ParsableCommand {
         discussion: """
         Copies the .skeleton files under --raw under new sample names until there are at least --samples of \
         them (as NTU120 names, so setups and performers can vary), then times, in one run: reading the bytes, \
-        parsing, parsing + preprocessing, and the full conversion with 1 and --workers workers. Prints ratios \
-        against the byte-reading baseline.
+        parsing, parsing + preprocessing, the full conversion with 1 and --workers workers (raw frames kept) \
+        and with --workers workers without raw frames (the cost of --keep-raw), and `export reference` of the \
+        result. Prints ratios against the byte-reading baseline.
         """)
 
     @Option(help: "Folder with NTU .skeleton files to replicate.")
@@ -60,15 +62,22 @@ struct BenchConvertCommand: ParsableCommand {
                 if (try? pre.process(seq)) == nil { rejected += 1 }
             }
         }
-        func convert(_ w: Int) throws -> (Double, ConvertReport) {
-            let out = root.appendingPathComponent("out-\(w)")
-            let options = ConvertOptions(dataset: .ntu120, raw: rawDir, out: out, mode: mode, workers: w, overwrite: true)
+        func convert(_ w: Int, keepRaw: Bool = true) throws -> (Double, ConvertReport) {
+            let out = root.appendingPathComponent("out-\(w)\(keepRaw ? "" : "-noraw")")
+            var options = ConvertOptions(dataset: .ntu120, raw: rawDir, out: out, mode: mode, workers: w, overwrite: true)
+            options.keepRaw = keepRaw
             var report = ConvertReport()
             let t = try measureSeconds { report = try Converter(options: options).run() }
             return (t, report)
         }
         let (t1, r1) = try convert(1)
         let (tN, rN) = try convert(workers)
+        let (tNoRaw, rNoRaw) = try convert(workers, keepRaw: false)
+        var exportReport: ReferenceExporter.Report?
+        let tExport = mode == .reference ? try measureSeconds {
+            exportReport = try ReferenceExporter(shards: root.appendingPathComponent("out-\(workers)"),
+                                                 out: root.appendingPathComponent("export")).run()
+        } : 0
         let n = Double(files.count)
         func row(_ name: String, _ t: Double) -> String {
             String(format: "  %@ %8.3f s %9.0f samples/s %8.1f MB/s  %6.2f× read time", name.padding(toLength: 34, withPad: " ", startingAt: 0) as NSString, t, n / t,
@@ -79,10 +88,19 @@ struct BenchConvertCommand: ParsableCommand {
         print(row("parse + preprocess (1 thread)", tPre))
         print(row("convert end to end, 1 worker", t1))
         print(row("convert end to end, \(workers) workers", tN))
+        print(row("convert, \(workers) workers, --no-keep-raw", tNoRaw))
+        print(String(format: "  --keep-raw costs %+.1f%% time and %+.1f%% shard bytes (%.1f MB vs %.1f MB)",
+                     (tN / tNoRaw - 1) * 100, (Double(rN.bytesWritten) / Double(max(1, rNoRaw.bytesWritten)) - 1) * 100,
+                     Double(rN.bytesWritten) / 1e6, Double(rNoRaw.bytesWritten) / 1e6))
+        if let e = exportReport {
+            print(String(format: "  export reference (1 thread)         %8.3f s %9.0f samples/s %8.1f MB/s written (%d files, %.1f MB)",
+                         tExport, Double(e.samples.values.reduce(0, +)) / tExport, Double(e.bytes) / 1e6 / tExport,
+                         e.files.count, Double(e.bytes) / 1e6))
+        }
         print(String(format: "  speed-up %d workers vs 1: %.2f×; shards %.1f MB; %d samples written per benchmark side",
                      workers, t1 / tN, Double(rN.bytesWritten) / 1e6, rN.samples))
-        print(String(format: "  official Python pipeline on this machine: 36 samples/s → %.0f× faster; target ≥ 720 samples/s",
-                     n / tN / 36))
+        print(String(format: "  official Python pipeline on this machine: about 50 samples/s → %.0f× faster; target ≥ 1,000 samples/s and ≥ 250 MB/s",
+                     n / tN / 50))
         print(String(format: "  peak RSS %.0f MiB; rejected in preprocessing: %d (%d in convert); bytes+frames read %d",
                      peakRSSMiB(), rejected, r1.rejected.count, sink))
     }

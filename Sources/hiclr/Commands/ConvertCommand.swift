@@ -55,6 +55,9 @@ struct ConvertCommand: ParsableCommand {
     @Flag(help: "Replace an earlier conversion found in --out.")
     var overwrite = false
 
+    @Flag(inversion: .prefixedNo, help: "Also keep every sample's raw frames in the shards (needed by `hiclr export reference`).")
+    var keepRaw = true
+
     @Option(help: "Also write the full report (every rejection) as JSON to this file.")
     var report: String?
 
@@ -69,10 +72,11 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
-        let options = ConvertOptions(
+        var options = ConvertOptions(
             dataset: dataset, raw: URL(fileURLWithPath: raw), out: URL(fileURLWithPath: out), benchmarks: benchmark,
             mode: mode, missing: missing.map { URL(fileURLWithPath: $0) }, splits: splits.map { URL(fileURLWithPath: $0) },
             workers: workers, shardSize: shardSize, strict: strict, overwrite: overwrite)
+        options.keepRaw = keepRaw
         var bar: ProgressBar?
         let result: ConvertReport
         do {

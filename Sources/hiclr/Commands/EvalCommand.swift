@@ -122,42 +122,57 @@ struct EvalKNNCommand: ParsableCommand {
 
 struct EvalLinearCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "linear", abstract: "Linear classifier on frozen pooled features (standardised), SGD + cross-entropy.")
+        commandName: "linear",
+        abstract: "Linear evaluation as the reference: frozen encoder (eval mode), fc trained by SGD + cross-entropy.",
+        discussion: "Defaults: config/release/gcn_ntu60/linear_eval/linear_eval_hiclr_xsub_joint.yaml (docs/training-parity.md).")
     @OptionGroup var source: EvalSource
     @Option(help: "Epochs.") var epochs: Int = 100
-    @Option(help: "Learning rate.") var lr: Float = 0.1
+    @Option(help: "Learning rate.") var lr: Float = 3.0
+    @Option(parsing: .upToNextOption, help: "Epochs after which the learning rate drops ×0.1.") var milestones: [Int] = [80]
+    @Option(help: "Batch size (the last partial batch of an epoch is dropped).") var batch: Int = 128
+    @Option(help: "Weight decay.") var weightDecay: Float = 0
+    @Flag(help: "Standardise features with the training set's mean and deviation first (not in the reference).")
+    var standardise = false
 
     func run() throws {
         try runReporting {
             let (encoder, test, classes, train, scored) = try source.frozenFeatures()
-            let scores = LinearProbe(epochs: epochs, learningRate: lr, seed: source.seed).scores(train: train, test: scored, classes: classes)
+            let probe = LinearProbe(epochs: epochs, learningRate: lr, milestones: milestones, batch: batch,
+                                    weightDecay: weightDecay, standardise: standardise, seed: source.seed)
+            let scores = probe.scores(train: train, test: scored, classes: classes)
             try source.report("linear", scores: scores, test: test, encoder: encoder)
         }
     }
 }
 
-/// Options of the two protocols that train the whole network.
+/// Options of the two protocols that train the whole network (defaults: config/release/gcn_ntu60/finetune/
+/// xsub_joint.yaml and processor/finetune_evaluation.py; docs/training-parity.md).
 struct FinetuneOptions: ParsableArguments {
-    @Option(help: "Epochs.") var epochs: Int = 100
+    @Option(help: "Epochs.") var epochs: Int = 70
     @Option(help: "Learning rate.") var lr: Float = 0.1
-    @Option(parsing: .upToNextOption, help: "Epochs after which the learning rate drops ×0.1.") var milestones: [Int] = [80]
-    @Option(help: "Batch size.") var batch: Int = 64
-    @Option(help: "Loader worker threads.") var workers: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: shippedHelp(.pipeline, "Augmentation pipeline (its first branch augments the training samples)"))
-    var pipeline: String = "t0"
+    @Option(help: "Linear warm-up epochs (lr · epoch / warmup while epoch < warmup).") var warmup: Int = 5
+    @Option(parsing: .upToNextOption, help: "Epochs from which the learning rate drops ×0.1 (epoch ≥ milestone).")
+    var milestones: [Int] = [30, 55]
+    @Option(help: "Batch size (the last partial batch of an epoch is dropped).") var batch: Int = 64
+    @Option(help: "Weight decay.") var weightDecay: Float = 1e-4
+    @Flag(inversion: .prefixedNo, help: "Nesterov momentum (the reference processor's default).") var nesterov = true
+    @Option(help: "Loader worker threads (with --pipeline).") var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Augmentation pipeline (its first branch augments the training samples); none by default, as the reference's finetune feeder.")
+    var pipeline: String?
 
     func run(_ source: EvalSource, name: String, fraction: Double?) throws {
         let encoder = try source.encoder()
         let (train, test, classes) = try source.parts()
         let subset = fraction.map { SemiSupervisedSplit.indices(labels: train.labels, fraction: $0, seed: source.seed) }
         var tuner = Finetuner()
-        tuner.epochs = epochs; tuner.learningRate = lr; tuner.milestones = milestones; tuner.batch = batch
+        tuner.epochs = epochs; tuner.learningRate = lr; tuner.warmupEpochs = warmup; tuner.milestones = milestones
+        tuner.batch = batch; tuner.weightDecay = weightDecay; tuner.nesterov = nesterov
         tuner.workers = workers; tuner.seed = source.seed
         print("\(name): \(subset?.count ?? train.count) labelled training samples, \(epochs) epochs")
         let bar = ProgressBar(label: name, total: epochs, unit: "epochs")
         let scores = try tuner.scores(encoder: encoder, train: train, subset: subset, test: test,
                                       stream: source.inputStream(encoder), classes: classes,
-                                      pipeline: try PipelineLoader.load(reference: pipeline)) { epoch, loss in
+                                      pipeline: try pipeline.map { try PipelineLoader.load(path: $0) }) { epoch, loss in
             bar.update(epoch, extra: String(format: "loss %.4f", loss))
         }
         bar.finish()

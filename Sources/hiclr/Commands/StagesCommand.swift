@@ -16,13 +16,13 @@ struct StagesCommand: ParsableCommand {
     var stage: String?
 
     func validate() throws {
-        if let stage, !StageCatalog.names.contains(stage) {
-            throw ValidationError("unknown stage \"\(stage)\"; known: \(StageCatalog.names.joined(separator: ", "))")
+        if let stage, !StageRegistry.names.contains(stage) {
+            throw ValidationError("unknown stage \"\(stage)\"; known: \(StageRegistry.names.joined(separator: ", "))")
         }
     }
 
     func run() throws {
-        for entry in StageCatalog.entries where stage == nil || entry.name == stage {
+        for entry in StageRegistry.entries where stage == nil || entry.name == stage {
             print("\(entry.name)\(entry.needsPartner ? "  (two-sample stage: needs a partner sample)" : "")")
             print("    \(entry.summary)")
             let width = entry.parameters.map { $0.key.count + $0.defaultValue.count }.max() ?? 0

@@ -50,7 +50,8 @@ struct TrainCommand: ParsableCommand {
             var overrides: [(key: String, value: String)] = []
             if let out { overrides.append(("output", out)) }
             if let shards { overrides.append(("shards", shards)) }
-            text = TrainConfig.overriding(try String(contentsOf: url, encoding: .utf8), overrides)
+            // A config that extends a base is recorded merged, so the run folder and checkpoints read alone.
+            text = TrainConfig.overriding(try TrainConfig.loadResolved(path: url.path).text, overrides)
             let parsed = try TrainConfig.parse(text, file: url.path)
             trainer = try Trainer(config: parsed, configText: text)
             if let resume { try trainer.loadCheckpoint(from: URL(fileURLWithPath: resume)) }

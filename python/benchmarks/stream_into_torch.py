@@ -1,0 +1,210 @@
+"""Benchmark (``make bench``; not a test): samples/s delivered into PyTorch by ``hiclr.torch.ShardStream`` at batch
+128 with the 4 HiCLR views, against
+
+  (a) ``hiclr bench stream`` in the same run (the Swift loader alone, same replicated shards, same worker count):
+      the overhead of the C ABI, the tensor allocation and the copy should stay <= 10 %;
+  (b) a NumPy implementation of the same 4-view augmentation (crop + resize, shear; flip, rotation, noise, blur,
+      channel mask; joint mask) over the same shards read with h5py, fed through ``torch.utils.data.DataLoader``
+      with one worker process per core, the way the reference feeds its trainer: ShardStream should be >= 10x
+      faster per core.
+
+Prints both ratios and the peak RSS of this process (and of the DataLoader's worker processes).
+
+Usage: python3 python/benchmarks/stream_into_torch.py --shards demo-out/bench-ntu60 [--hiclr .build/release/hiclr]
+"""
+
+import argparse
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "python"))
+
+import hiclr.torch as ht  # noqa: E402
+
+
+# -- the NumPy baseline ----------------------------------------------------------------------------------------
+
+def _rotation(rng, max_main=30.0, max_other=1.0):
+    axis = rng.integers(3)
+    angles = np.radians([rng.uniform(-max_main, max_main) if i == axis else rng.uniform(-max_other, max_other)
+                         for i in range(3)])
+    cx, cy, cz = np.cos(angles)
+    sx, sy, sz = np.sin(angles)
+    rx = np.array([[1, 0, 0], [0, cx, sx], [0, -sx, cx]])
+    ry = np.array([[cy, 0, -sy], [0, 1, 0], [sy, 0, cy]])
+    rz = np.array([[cz, sz, 0], [-sz, cz, 0], [0, 0, 1]])
+    return rz @ ry @ rx
+
+
+def _crop_resize(x, length, rng, frames=50, padding_ratio=6):
+    """Temporal crop of a random scale of the valid frames, resized to ``frames`` by linear interpolation."""
+    c, t, v, m = x.shape
+    length = max(1, min(length, t))
+    pad = length // padding_ratio
+    padded = np.concatenate([x[:, pad:0:-1], x[:, :length], x[:, length - 2:length - 2 - pad:-1]], axis=1) \
+        if pad > 0 and length > pad + 1 else x[:, :length]
+    total = padded.shape[1]
+    size = max(1, int(round(total * rng.uniform(0.5, 1.0))))
+    start = rng.integers(0, total - size + 1)
+    clip = padded[:, start:start + size]
+    position = np.linspace(0, size - 1, frames)
+    low = np.floor(position).astype(int)
+    high = np.minimum(low + 1, size - 1)
+    w = (position - low)[None, :, None, None]
+    return (clip[:, low] * (1 - w) + clip[:, high] * w).astype(np.float32)
+
+
+def _shear(x, rng, r=0.5):
+    s = rng.uniform(-r, r, size=6)
+    matrix = np.array([[1, s[0], s[1]], [s[2], 1, s[3]], [s[4], s[5], 1]], dtype=np.float32)
+    return np.einsum("ij,jtvm->itvm", matrix, x)
+
+
+FLIP = np.array([0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 16, 17, 18, 19, 12, 13, 14, 15, 20, 23, 24, 21, 22])
+
+
+def _normal_augmentations(x, rng):
+    if rng.random() < 0.5:
+        x = x[:, :, FLIP]
+    x = np.einsum("ij,jtvm->itvm", _rotation(rng).astype(np.float32), x)
+    if rng.random() < 0.5:
+        x = x + rng.normal(0, 0.01, size=x.shape).astype(np.float32)
+    if rng.random() < 0.5:
+        sigma = rng.uniform(0.1, 2.0)
+        k = np.arange(-7, 8)
+        kernel = np.exp(-(k ** 2) / (2 * sigma ** 2))
+        kernel /= kernel.sum()
+        padded = np.pad(x, ((0, 0), (7, 7), (0, 0), (0, 0)))
+        x = sum(kernel[i] * padded[:, i:i + x.shape[1]] for i in range(15)).astype(np.float32)
+    if rng.random() < 0.5:
+        x = x.copy()
+        x[rng.integers(3)] = 0
+    return x
+
+
+def _joint_mask(x, rng, ratio=0.1):
+    c, t, v, m = x.shape
+    mask = rng.random((t, v)) < ratio
+    out = x.copy()
+    out[:, mask] = 0
+    return out, mask
+
+
+class NumpyFourViews(torch.utils.data.Dataset):
+    """Sample i of a shard part, augmented into q, k (T0), q1 (T1), q2 (T2) in NumPy."""
+
+    def __init__(self, shards, seed=0):
+        from hiclr import shards as hshards
+        self.part = hshards.open(shards, verify=False).part()
+        self.seed = seed
+
+    def __len__(self):
+        return len(self.part)
+
+    def __getitem__(self, i):
+        rng = np.random.default_rng((self.seed, i))
+        k_file, row = self.part.locate(i)
+        f = self.part._file(k_file)
+        x = np.asarray(f["joint"][row], dtype=np.float32)
+        length = int(f["length"][row]) if "length" in f else x.shape[1]
+        views = {}
+        for name in ("q", "k", "q1", "q2"):
+            v = _shear(_crop_resize(x, length, rng), rng)
+            if name in ("q1", "q2"):
+                v = _normal_augmentations(v, rng)
+            if name == "q2":
+                v, mask = _joint_mask(v, rng)
+                views["q2_mask"] = torch.from_numpy(mask)
+            views[name] = torch.from_numpy(np.ascontiguousarray(v, dtype=np.float32))
+        views["label"] = int(self.part.labels[i])
+        return views
+
+
+# -- measurement -----------------------------------------------------------------------------------------------
+
+def peak_rss_mib(who=resource.RUSAGE_SELF):
+    return resource.getrusage(who).ru_maxrss / 1024.0
+
+
+def run_swift_bench(hiclr, shards, samples, workers, scratch, batches):
+    args = [str(hiclr), "bench", "stream", "--shards", str(shards), "--samples", str(samples), "--batch", "128",
+            "--workers", str(workers), "--scratch", str(scratch)]
+    if batches:
+        args += ["--batches", str(batches)]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    print(out.rstrip())
+    match = re.search(rf"^\s*{workers} workers?\s+([\d.]+) s\s+(\d+) samples/s", out, re.M)
+    if not match:
+        raise SystemExit(f"could not read the {workers}-worker rate from hiclr bench stream:\n{out}")
+    return float(match.group(2))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shards", required=True, help="shard directory to replicate (e.g. demo-out/bench-ntu60)")
+    parser.add_argument("--hiclr", default=str(REPO / ".build" / "release" / "hiclr"))
+    parser.add_argument("--pipeline", default=str(REPO / "pipelines" / "hiclr.yaml"))
+    parser.add_argument("--samples", type=int, default=20480, help="samples in the replicated set")
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--batches", type=int, default=0, help="stop each run after this many batches (0: epoch)")
+    parser.add_argument("--numpy-batches", type=int, default=20, help="batches of the NumPy baseline")
+    args = parser.parse_args()
+    cores = args.workers
+    if "HICLR_LIB" not in os.environ:
+        os.environ["HICLR_LIB"] = str(Path(args.hiclr).parent / "libHiCLRLoaderC.so")
+
+    with tempfile.TemporaryDirectory(prefix="hiclr-bench-torch-") as scratch:
+        swift_rate = run_swift_bench(args.hiclr, args.shards, args.samples, cores, scratch, args.batches)
+        replicated = Path(scratch) / "shards"
+
+        stream = ht.ShardStream(replicated, pipeline=args.pipeline, seed=1, batch_size=128, workers=cores,
+                                prefetch=2 * cores, verify=False)
+        limit = args.batches or len(stream)
+        count = 0
+        start = time.perf_counter()
+        for i, batch in enumerate(stream):
+            count += batch["q"].shape[0]
+            if i + 1 >= limit:
+                break
+        torch_seconds = time.perf_counter() - start
+        stream.close()
+        torch_rate = count / torch_seconds
+
+        dataset = NumpyFourViews(replicated)
+        loader = torch.utils.data.DataLoader(dataset, batch_size=128, shuffle=True, num_workers=cores,
+                                             persistent_workers=False, prefetch_factor=2)
+        n = 0
+        start = time.perf_counter()
+        for i, batch in enumerate(loader):
+            n += batch["q"].shape[0]
+            if i + 1 >= args.numpy_batches:
+                break
+        numpy_seconds = time.perf_counter() - start
+        numpy_rate = n / numpy_seconds
+        del loader
+
+    overhead = 1 - torch_rate / swift_rate
+    print(f"ShardStream into torch: {count} samples in {torch_seconds:.2f} s: {torch_rate:.0f} samples/s "
+          f"({cores} Swift workers, batch 128, views q,k,q1,q2)")
+    print(f"NumPy 4-view augmentation + DataLoader ({cores} worker processes): {n} samples in {numpy_seconds:.2f} s: "
+          f"{numpy_rate:.0f} samples/s")
+    print(f"(a) overhead vs hiclr bench stream ({swift_rate:.0f} samples/s): {100 * overhead:.1f} % "
+          f"(target <= 10 %) {'ok' if overhead <= 0.10 else 'MISSED'}")
+    ratio = (torch_rate / cores) / (numpy_rate / cores)
+    print(f"(b) per core vs NumPy + DataLoader: {ratio:.1f}x (target >= 10x) {'ok' if ratio >= 10 else 'MISSED'}")
+    print(f"peak RSS: {peak_rss_mib():.0f} MiB (this process), {peak_rss_mib(resource.RUSAGE_CHILDREN):.0f} MiB "
+          "(largest DataLoader worker / hiclr bench child)")
+
+
+if __name__ == "__main__":
+    main()

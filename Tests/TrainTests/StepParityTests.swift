@@ -1,6 +1,5 @@
 import CounterRandom
 import Foundation
-import CounterRandom
 import HDF5
 import Models
 import Tensor

@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // HiCLR data pipeline and trainer. The target order follows the pipeline:
-// Raw readers → Preprocess → Shards → Augment → Loader → Tensor/Models → Train → CLI.
+// Raw readers → Preprocess → Shards → Augment → Loader → TensorModule/Models → Train → CLI.
 import PackageDescription
 
 /// The numeric kernels are optimised in debug builds too: unoptimised Swift loops are 10–50× slower, which
@@ -33,7 +33,7 @@ let package = Package(
 
         // Typed wrappers over the C libraries.
         .target(name: "HDF5", dependencies: ["CHDF5", "CDeflate"]),
-        .target(name: "BLAS", dependencies: ["CBLAS"]),
+        .target(name: "BLASModule", dependencies: ["CBLAS"]),
         .target(name: "Render", dependencies: ["CCairo", "SkeletonCore"]),
 
         // The data pipeline.
@@ -58,21 +58,25 @@ let package = Package(
                                                .product(name: "Crypto", package: "swift-crypto")]),
 
         // The trainer.
-        .target(name: "Tensor", dependencies: ["BLAS", "CounterRandom"], swiftSettings: optimizedEvenInDebug),
-        .target(name: "Models", dependencies: ["Tensor", "CounterRandom", "SkeletonCore"], swiftSettings: optimizedEvenInDebug),
-        .target(name: "Train", dependencies: ["SkeletonCore", "CounterRandom", "Shards", "Augment", "Loader", "Tensor", "Models", "HDF5",
+        .target(name: "TensorModule", dependencies: ["BLASModule", "CounterRandom"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "Models", dependencies: ["TensorModule", "CounterRandom", "SkeletonCore"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "Train", dependencies: ["SkeletonCore", "CounterRandom", "Shards", "Augment", "Loader", "TensorModule", "Models", "HDF5",
                                               "YAMLFiles", .product(name: "Crypto", package: "swift-crypto")]),
+
+        .target(name: "Dump", dependencies: ["SkeletonCore", "Augment", "HDF5", "Render"]),
 
         .target(name: "LoaderC", dependencies: ["Loader", "Augment", "Shards", "SkeletonCore"]),
 
         .executableTarget(name: "hiclr", dependencies: [
             "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Export", "Augment", "Loader",
-            "BLAS", "Tensor", "Models", "Train", "Render", "HDF5", "ShippedFiles", "CounterRandom",
+            "BLASModule", "TensorModule", "Models", "Train", "HDF5", "ShippedFiles", "CounterRandom", "Dump",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TensorTestSupport", dependencies: ["TensorModule"], path: "Tests/TensorTestSupport"),
         .testTarget(name: "SkeletonCoreTests", dependencies: ["SkeletonCore"]),
+        .testTarget(name: "DumpTests", dependencies: ["Dump", "Augment", "SkeletonCore", "TestSupport"]),
         .testTarget(name: "RenderTests", dependencies: ["Render", "SkeletonCore", "TestSupport"]),
         .testTarget(name: "YAMLFilesTests", dependencies: ["YAMLFiles", "SkeletonCore"]),
         .testTarget(name: "HDF5Tests", dependencies: ["HDF5", "TestSupport"]),
@@ -82,16 +86,16 @@ let package = Package(
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "SkeletonCore", "TestSupport"]),
         .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData", "Preprocess"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "SkeletonCore", "TestSupport"]),
-        .testTarget(name: "AugmentTests", dependencies: ["Augment", "CounterRandom", "SkeletonCore", "YAMLFiles"],
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "CounterRandom", "SkeletonCore", "YAMLFiles", "TestSupport"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment", "SkeletonCore"]),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CounterRandom"],
+        .testTarget(name: "TensorTests", dependencies: ["TensorModule", "CounterRandom", "TensorTestSupport"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "ModelsTests", dependencies: ["Models", "Tensor", "CounterRandom"],
+        .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorModule", "CounterRandom", "TensorTestSupport"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles"]),
-        .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "Tensor", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
-                                                    "CounterRandom", "ShippedFiles", "TestSupport"],
+        .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "TensorModule", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
+                                                    "CounterRandom", "ShippedFiles", "TestSupport", "TensorTestSupport"],
                     exclude: ["Fixtures", "Golden"]),
         // Issue 13: alias bombs, seeded mutation fuzzing, kill -9 fault injection and damage detection.
         .testTarget(name: "ReliabilityTests", dependencies: ["YAMLFiles", "Yams", "SkeletonCore", "RawData", "Shards",

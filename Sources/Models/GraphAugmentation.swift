@@ -1,5 +1,5 @@
 import CounterRandom
-import Tensor
+import TensorModule
 
 /// HiCLR's dropping/adding of graph edges ("DAE") applied to the adjacency before each block.
 ///

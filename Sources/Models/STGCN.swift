@@ -1,6 +1,6 @@
 import CounterRandom
 import SkeletonCore
-import Tensor
+import TensorModule
 
 /// Errors of the model API.
 public enum STGCNError: Error, CustomStringConvertible, Equatable {

@@ -1,5 +1,5 @@
 import CounterRandom
-import Tensor
+import TensorModule
 
 /// One `st_gcn` block of the reference, on time-major feature maps `[T, C, B, V]`:
 ///

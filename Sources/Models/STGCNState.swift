@@ -1,5 +1,5 @@
 import CounterRandom
-import Tensor
+import TensorModule
 
 extension STGCN {
     /// Parameter names and values in the order of the reference's `model.parameters()` (and

@@ -1,5 +1,5 @@
 import SkeletonCore
-import Tensor
+import TensorModule
 
 /// The ST-GCN adjacency of the NTU RGB+D skeleton, built exactly as the reference `Graph` class
 /// (`layout='ntu-rgb+d'`, `strategy='spatial'`, `max_hop=1`, `dilation=1`).

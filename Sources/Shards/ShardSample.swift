@@ -71,40 +71,6 @@ public struct EncodedShardSample: Sendable {
     }
 }
 
-/// What every shard of one benchmark part shares; stored as file attributes of each shard.
-public struct ShardSetInfo: Codable, Equatable, Sendable {
-    /// "ntu60", "ntu120", "pku1" or "pku2".
-    public var dataset: String
-    /// e.g. "xsub", "xview", "xset".
-    public var benchmark: String
-    /// "train" or "val".
-    public var part: String
-    /// "reference" or "clean".
-    public var mode: String
-    /// The conversion options, as given to the converter.
-    public var options: [String: String]
-    /// Version of the tool that wrote the shards.
-    public var toolVersion: String
-
-    public init(dataset: String, benchmark: String, part: String, mode: String,
-                options: [String: String] = [:], toolVersion: String) {
-        self.dataset = dataset
-        self.benchmark = benchmark
-        self.part = part
-        self.mode = mode
-        self.options = options
-        self.toolVersion = toolVersion
-    }
-
-    /// `options` as a JSON object with sorted keys (the `options` file attribute).
-    public var optionsJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(options)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
-}
-
 /// A sample's frames before preprocessing: `frames` rows of 150 floats in (3, 25, 2) order (xyz, joint,
 /// body), bodies as the reference reader selects them (the first two of each frame in file order, zeros
 /// where absent).

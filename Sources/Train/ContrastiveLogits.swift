@@ -1,4 +1,4 @@
-import Tensor
+import TensorModule
 
 /// MoCo logits of L2-normalised features `z` (B, D): column 0 is the similarity with the sample's own key,
 /// columns 1…K the similarities with the queue; all divided by the temperature.

@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+import TensorModule
 
 /// The loss terms of one HiCLR step, each averaged over the batch.
 public struct HiCLRLossTerms: Codable, Equatable, Sendable {

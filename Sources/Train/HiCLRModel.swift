@@ -1,6 +1,6 @@
 import CounterRandom
 import Models
-import Tensor
+import TensorModule
 
 /// The inputs of one HiCLR step, each `[B, C, T, V, M]`: q and k are two basic views (T0), q1 the normal
 /// view (T1) and q2 the strong view (T2). A view whose branch masks joints carries its mask `[B, T, V]`

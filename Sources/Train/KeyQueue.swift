@@ -1,5 +1,5 @@
 import CounterRandom
-import Tensor
+import TensorModule
 
 /// MoCo's queue of negative keys, stored as the reference stores its `queue` buffer: a (D, K) matrix whose
 /// columns are L2-normalised keys, with a write pointer (`queue_ptr`). New keys overwrite the oldest.

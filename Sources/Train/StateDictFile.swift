@@ -2,7 +2,7 @@ import Crypto
 import Foundation
 import HDF5
 import SkeletonCore
-import Tensor
+import TensorModule
 
 /// A PyTorch-style `state_dict` in HDF5: one dataset per entry, named exactly as the key
 /// (`encoder_q.st_gcn_networks.0.gcn.conv.weight`, `queue`, …) with the entry's shape; counters

@@ -6,7 +6,7 @@ import Loader
 import Models
 import Shards
 import SkeletonCore
-import Tensor
+import TensorModule
 
 /// One line of the training log (`log.jsonl`): the epoch's mean loss terms and speed.
 public struct EpochLog: Codable, Equatable, Sendable {

@@ -1,5 +1,5 @@
 import CounterRandom
-import Tensor
+import TensorModule
 
 extension Trainer {
     /// One optimisation step in the reference's order (processor/pretrain_hiclr.py:98-126): gradients zeroed,

@@ -7,10 +7,10 @@ import XCTest
 /// Views depend only on (seed, epoch, sample): byte-identical across runs and thread counts.
 final class DeterminismTests: XCTestCase {
     private func hiclr() throws -> PipelineRunner {
-        PipelineRunner(try PipelineLoader.load(TestSupport.pipelinesDirectory.appendingPathComponent("hiclr.yaml")))
+        PipelineRunner(try PipelineLoader.load(AugmentFixtures.pipelinesDirectory.appendingPathComponent("hiclr.yaml")))
     }
 
-    private let clips = (0..<16).map { TestSupport.syntheticClip(frames: 50, phase: Float($0) * 0.3) }
+    private let clips = (0..<16).map { AugmentFixtures.syntheticClip(frames: 50, phase: Float($0) * 0.3) }
 
     /// Per-sample hashes of every view, computed on `threads` threads.
     private func hashes(_ runner: PipelineRunner, seed: UInt64, epoch: Int = 0, threads: Int) -> [UInt64] {
@@ -21,7 +21,7 @@ final class DeterminismTests: XCTestCase {
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
             // Worker w takes samples w, w + threads, ... in reverse: a different order from the serial run.
             for i in stride(from: count - 1 - worker, through: 0, by: -threads) {
-                results[i] = TestSupport.hash(runner.views(for: clips[i], sampleID: i, epoch: epoch, seed: seed))
+                results[i] = AugmentFixtures.hash(runner.views(for: clips[i], sampleID: i, epoch: epoch, seed: seed))
             }
         }
         return Array(results)
@@ -100,7 +100,7 @@ final class DeterminismTests: XCTestCase {
         XCTAssertEqual(a.streams.map(\.stream), [.joint, .bone, .motion])
         XCTAssertEqual(a.joint, b.joint)
         let bone = try XCTUnwrap(a.clip(.bone)).values, expectedBone = try XCTUnwrap(b.clip(.bone)).values
-        XCTAssertLessThan(TestSupport.maxAbsDifference(bone, expectedBone), 1e-5)
+        XCTAssertLessThan(AugmentFixtures.maxAbsDifference(bone, expectedBone), 1e-5)
         // Motion does not commute with the reflecting crop at the clip ends, so only interior frames agree
         // unless the crop was the identity; the stream must at least be present and finite.
         XCTAssert(try XCTUnwrap(a.clip(.motion)).values.allSatisfy(\.isFinite))
@@ -108,8 +108,8 @@ final class DeterminismTests: XCTestCase {
 
     func testPartnerStageUsesTheCallersPartner() throws {
         let runner = PipelineRunner(try PipelineLoader.load(
-            TestSupport.pipelinesDirectory.appendingPathComponent("third_adain.yaml")))
-        let partner = TestSupport.syntheticClip(frames: 50, phase: 9)
+            AugmentFixtures.pipelinesDirectory.appendingPathComponent("third_adain.yaml")))
+        let partner = AugmentFixtures.syntheticClip(frames: 50, phase: 9)
         var asked: [Int] = []
         let views = runner.views(for: clips[0], sampleID: 0, epoch: 0, seed: 1) { number in
             asked.append(number)

@@ -6,7 +6,7 @@ import XCTest
 /// Shipped pipeline files load; broken files fail with one clear message naming file, line and field.
 final class PipelineFileTests: XCTestCase {
     func testShippedPipelinesLoad() throws {
-        let files = try TestSupport.shippedPipelines()
+        let files = try AugmentFixtures.shippedPipelines()
         let names = Set(files.map { $0.deletingPathExtension().lastPathComponent })
         XCTAssertTrue(names.isSuperset(of: ["hiclr", "reference_feeder", "t0", "t1", "t2", "t0_t1", "t0_t2",
                                             "third_mask", "third_adain", "third_na"]), "\(names)")
@@ -20,7 +20,7 @@ final class PipelineFileTests: XCTestCase {
     }
 
     func testHiCLRPipelineIsTheGrowingAugmentation() throws {
-        let p = try PipelineLoader.load(TestSupport.pipelinesDirectory.appendingPathComponent("hiclr.yaml"))
+        let p = try PipelineLoader.load(AugmentFixtures.pipelinesDirectory.appendingPathComponent("hiclr.yaml"))
         XCTAssertEqual(p.branches.map(\.name), ["q", "k", "q1", "q2"])
         let t0 = ["temporal_crop", "shear"]
         let t1 = t0 + ["spatial_flip", "rotation", "gaussian_noise", "gaussian_blur", "channel_mask"]
@@ -30,13 +30,13 @@ final class PipelineFileTests: XCTestCase {
         XCTAssertEqual(p.branches[2].stages[5], AnyStage(GaussianBlur(normalize: true)))
         XCTAssertEqual(p.streams, StreamSettings(names: [.joint], derive: .afterAugmentation))
 
-        let reference = try PipelineLoader.load(TestSupport.pipelinesDirectory.appendingPathComponent("reference_feeder.yaml"))
+        let reference = try PipelineLoader.load(AugmentFixtures.pipelinesDirectory.appendingPathComponent("reference_feeder.yaml"))
         XCTAssertEqual(reference.branches[2].stages[5], AnyStage(GaussianBlur(normalize: false)))
         XCTAssertEqual(reference.branches.map { $0.stages.map(\.name) }, p.branches.map { $0.stages.map(\.name) })
     }
 
     func testPipelineRoundTripsThroughCodable() throws {
-        for file in try TestSupport.shippedPipelines() {
+        for file in try AugmentFixtures.shippedPipelines() {
             let pipeline = try PipelineLoader.load(file)
             let json = try JSONEncoder().encode(pipeline)
             XCTAssertEqual(try JSONDecoder().decode(Pipeline.self, from: json), pipeline, file.lastPathComponent)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 @testable import Augment
 
@@ -7,10 +8,10 @@ import XCTest
 final class PipelineSchemaTests: XCTestCase {
     /// Validates each file with the schema; returns file path → list of "field/path: message" errors.
     private func validate(_ files: [URL]) throws -> [String: [String]] {
-        let schema = TestSupport.repositoryRoot.appendingPathComponent("schemas/pipeline.schema.json")
+        let schema = AugmentFixtures.repositoryRoot.appendingPathComponent("schemas/pipeline.schema.json")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestSupport.repositoryRoot.appendingPathComponent("scripts/validate_schema.py").path,
+        process.arguments = ["python3", AugmentFixtures.repositoryRoot.appendingPathComponent("scripts/validate_schema.py").path,
                              schema.path] + files.map(\.path)
         let stdout = Pipe(), stderr = Pipe()
         process.standardOutput = stdout
@@ -45,7 +46,7 @@ final class PipelineSchemaTests: XCTestCase {
     }
 
     func testShippedPipelinesValidateAgainstTheSchema() throws {
-        let files = try TestSupport.shippedPipelines()
+        let files = try AugmentFixtures.shippedPipelines()
         XCTAssertGreaterThanOrEqual(files.count, 10)
         let results = try validate(files)
         XCTAssertEqual(results.count, files.count)
@@ -55,10 +56,7 @@ final class PipelineSchemaTests: XCTestCase {
     }
 
     func testBrokenFilesAreRejectedByBothTheSchemaAndTheLoader() throws {
-        let directory = FileManager.default.temporaryDirectory
-            .appendingPathComponent("augment-broken-\(ProcessInfo.processInfo.processIdentifier)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
+        let directory = try makeTemporaryDirectory(self, tag: "augment-broken")
         var files: [URL] = []
         for (name, yaml) in BrokenPipelines.all.sorted(by: { $0.key < $1.key }) {
             let url = directory.appendingPathComponent("\(name).yaml")

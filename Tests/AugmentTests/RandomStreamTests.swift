@@ -18,7 +18,7 @@ final class RandomStreamTests: XCTestCase {
     }
 
     private func golden() throws -> RandomGolden {
-        try JSONDecoder().decode(RandomGolden.self, from: TestSupport.golden("random"))
+        try JSONDecoder().decode(RandomGolden.self, from: AugmentFixtures.golden("random"))
     }
 
     func testPhiloxKnownAnswers() throws {

@@ -12,16 +12,16 @@ import XCTest
 final class SkeleAdaINReferenceTests: XCTestCase {
     func testPerBodyIsTheDefaultAndTheShippedAblation() throws {
         XCTAssertTrue(SkeleAdaIN().perBody)
-        guard let fromYAML = try TestSupport.stage(json: #"{"stage": "skele_adain"}"#).as(SkeleAdaIN.self) else {
+        guard let fromYAML = try AugmentFixtures.stage(json: #"{"stage": "skele_adain"}"#).as(SkeleAdaIN.self) else {
             return XCTFail("not a skele_adain stage")
         }
         XCTAssertTrue(fromYAML.perBody, "a pipeline that does not say per_body gets the reference's statistics")
-        guard let pooled = try TestSupport.stage(json: #"{"stage": "skele_adain", "per_body": false}"#).as(SkeleAdaIN.self) else {
+        guard let pooled = try AugmentFixtures.stage(json: #"{"stage": "skele_adain", "per_body": false}"#).as(SkeleAdaIN.self) else {
             return XCTFail("not a skele_adain stage")
         }
         XCTAssertFalse(pooled.perBody, "the pooled variant stays available as an explicit option")
 
-        let pipeline = try PipelineLoader.load(TestSupport.pipelinesDirectory.appendingPathComponent("third_adain.yaml"))
+        let pipeline = try PipelineLoader.load(AugmentFixtures.pipelinesDirectory.appendingPathComponent("third_adain.yaml"))
         let q2 = try XCTUnwrap(pipeline.branches.first { $0.name == "q2" })
         let adain = q2.stages.compactMap { $0.as(SkeleAdaIN.self) }
         XCTAssertEqual(adain.count, 1)
@@ -33,9 +33,9 @@ final class SkeleAdaINReferenceTests: XCTestCase {
     /// the partner's body-2 mean, since (0 − 0) / √eps = 0.
     func testEachBodyTakesThePartnerBodysStatistics() {
         let frames = 20
-        var own = TestSupport.syntheticClip(frames: frames, phase: 0.4)
+        var own = AugmentFixtures.syntheticClip(frames: frames, phase: 0.4)
         for c in 0..<3 { for t in 0..<frames { for v in 0..<25 { own[c, t, v, 1] = 0 } } }
-        var partner = TestSupport.syntheticClip(frames: frames, phase: 2.1)
+        var partner = AugmentFixtures.syntheticClip(frames: frames, phase: 2.1)
         for c in 0..<3 { for t in 0..<frames { for v in 0..<25 {
             partner[c, t, v, 0] = partner[c, t, v, 0] * 3 + 1      // the two bodies of the partner differ
             partner[c, t, v, 1] = partner[c, t, v, 1] * 0.5 - 2

@@ -6,7 +6,7 @@ import XCTest
 /// Every stage with fixed parameters against scripts/golden_augment.py (NumPy).
 final class StageGoldenTests: XCTestCase {
     func testStagesMatchNumPy() throws {
-        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: TestSupport.golden("stages")) as? [String: Any])
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: AugmentFixtures.golden("stages")) as? [String: Any])
         let frames = try XCTUnwrap(root["frames"] as? Int)
         let inputs = try XCTUnwrap(root["inputs"] as? [String: [Double]])
         func clip(_ name: String) throws -> SkeletonClip {

@@ -5,7 +5,7 @@ import XCTest
 
 /// Properties each stage must have whatever it draws.
 final class StageInvariantTests: XCTestCase {
-    private let clip = TestSupport.syntheticClip(frames: 50)
+    private let clip = AugmentFixtures.syntheticClip(frames: 50)
 
     private func stream(_ stage: Int = 0, sample: Int = 0) -> RandomStream {
         RandomStream(seed: 2024, epoch: 0, sample: sample, branch: 0, stage: stage)
@@ -28,16 +28,16 @@ final class StageInvariantTests: XCTestCase {
     }
 
     func testRotationAndFlipKeepBoneLengths() {
-        let lengths = TestSupport.boneLengths(clip)
+        let lengths = AugmentFixtures.boneLengths(clip)
         let rotation = Rotation(mainMaxDegrees: 30, otherMaxDegrees: 30)
         for sample in 0..<5 {
             var s = stream(sample: sample)
             let rotated = rotation.apply(rotation.draw(from: &s, frames: 50), to: clip)
             XCTAssertNotEqual(rotated, clip)
-            XCTAssertLessThan(TestSupport.maxAbsDifference(TestSupport.boneLengths(rotated), lengths), 2e-5)
+            XCTAssertLessThan(AugmentFixtures.maxAbsDifference(AugmentFixtures.boneLengths(rotated), lengths), 2e-5)
         }
         let flipped = SpatialFlip().apply(NoParameters(), to: clip)
-        XCTAssertEqual(TestSupport.boneLengths(flipped).sorted(), lengths.sorted(), "flip permutes bones of equal length")
+        XCTAssertEqual(AugmentFixtures.boneLengths(flipped).sorted(), lengths.sorted(), "flip permutes bones of equal length")
     }
 
     func testRotationDrawsWithinRanges() {
@@ -179,7 +179,7 @@ final class StageInvariantTests: XCTestCase {
     }
 
     func testSkeleAdaINTakesThePartnersStatistics() {
-        let partner = TestSupport.syntheticClip(frames: 30, phase: 2)
+        let partner = AugmentFixtures.syntheticClip(frames: 30, phase: 2)
         var scaled = partner
         for i in scaled.values.indices { scaled.values[i] = scaled.values[i] * 3 + 1 }
         let stage = SkeleAdaIN()
@@ -202,9 +202,9 @@ final class StageInvariantTests: XCTestCase {
             AnyStage(TimeFlip()), AnyStage(JointMask()), AnyStage(SkeleAdaIN()),
         ]
         XCTAssertEqual(all.map(\.name), StageRegistry.names)
-        let partner = TestSupport.syntheticClip(frames: 7, phase: 1)
+        let partner = AugmentFixtures.syntheticClip(frames: 7, phase: 1)
         for frames in [0, 1, 2, 5, 13, 300] {
-            let input = TestSupport.syntheticClip(frames: frames)
+            let input = AugmentFixtures.syntheticClip(frames: frames)
             for stage in all {
                 var s = stream()
                 var p = stage.draw(from: &s, frames: frames)

@@ -26,7 +26,7 @@ final class StageRegistryTests: XCTestCase {
 
     /// schemas/pipeline.schema.json lists the registry's stages, each with the keys and defaults of its help.
     func testSchemaListsTheRegisteredStagesWithTheirKeysAndDefaults() throws {
-        let url = TestSupport.repositoryRoot.appendingPathComponent("schemas/pipeline.schema.json")
+        let url = AugmentFixtures.repositoryRoot.appendingPathComponent("schemas/pipeline.schema.json")
         let schema = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         let defs = try XCTUnwrap(schema["$defs"] as? [String: Any])
         let stage = try XCTUnwrap(defs["stage"] as? [String: Any])
@@ -54,7 +54,7 @@ final class StageRegistryTests: XCTestCase {
     /// `hiclr stages` shows the defaults `init(from:)` really uses: decode `{stage: NAME}`, encode, compare.
     func testHelpDefaultsAreTheDecoderDefaults() throws {
         for entry in StageRegistry.entries {
-            let stage = try TestSupport.stage(json: "{\"stage\": \"\(entry.name)\"}")
+            let stage = try AugmentFixtures.stage(json: "{\"stage\": \"\(entry.name)\"}")
             let encoded = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(stage)) as? [String: Any])
             XCTAssertEqual(encoded["stage"] as? String, entry.name)
             XCTAssertEqual(Set(encoded.keys).subtracting(["stage"]), Set(entry.parameters.map(\.key)), entry.name)
@@ -68,15 +68,15 @@ final class StageRegistryTests: XCTestCase {
 
     /// Every stage's drawn parameters survive the JSON record (dumps) and apply only to their own stage.
     func testRecordsRoundTripAndParametersBelongToTheirStage() throws {
-        let clip = TestSupport.syntheticClip(frames: 20, phase: 0.3)
+        let clip = AugmentFixtures.syntheticClip(frames: 20, phase: 0.3)
         for name in StageRegistry.names {
-            let stage = try TestSupport.stage(json: "{\"stage\": \"\(name)\", \"p\": 1}")
+            let stage = try AugmentFixtures.stage(json: "{\"stage\": \"\(name)\", \"p\": 1}")
             var stream = RandomStream(seed: 5, epoch: 1, sample: 2, branch: 0, stage: 3)
             let drawn = stage.draw(from: &stream, frames: clip.frames)
             let record = StageRecord(stage: name, parameters: drawn)
             let back = try JSONDecoder().decode(StageRecord.self, from: JSONEncoder().encode(record))
             XCTAssertEqual(back, record, name)
-            XCTAssertEqual(stage, try TestSupport.stage(json: String(decoding: JSONEncoder().encode(stage), as: UTF8.self)))
+            XCTAssertEqual(stage, try AugmentFixtures.stage(json: String(decoding: JSONEncoder().encode(stage), as: UTF8.self)))
         }
         let shear = AnyStage(Shear())
         var stream = RandomStream(seed: 1, epoch: 0, sample: 0, branch: 0, stage: 0)
@@ -93,7 +93,7 @@ final class StageRegistryTests: XCTestCase {
     func testAStageDeclaredInOneFileRunsWithItsHooks() throws {
         let branch = PipelineBranch(name: "q", stages: [AnyStage(RandomScale(probability: 1)), AnyStage(HideFirstJoint())])
         let runner = PipelineRunner(Pipeline(name: "example", branches: [branch]))
-        let clip = TestSupport.syntheticClip(frames: 6, phase: 0.1)
+        let clip = AugmentFixtures.syntheticClip(frames: 6, phase: 0.1)
         let view = runner.views(for: clip, sampleID: 3, epoch: 0, seed: 9)[0]
         let scale = try XCTUnwrap(view.records[0].parameters?.as(RandomScale.Parameters.self)).scale
         XCTAssert((0.9...1.1).contains(scale), "\(scale)")

@@ -1,7 +1,7 @@
 import CounterRandom
 import XCTest
 @testable import Models
-@testable import Tensor
+@testable import TensorModule
 
 final class GraphAugmentationTests: XCTestCase {
     func testIdentityByDefault() {

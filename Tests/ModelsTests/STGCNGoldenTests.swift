@@ -1,7 +1,7 @@
 import CounterRandom
 import XCTest
 @testable import Models
-@testable import Tensor
+@testable import TensorModule
 
 /// The whole encoder against scripts/golden_stgcn.py (NumPy), itself checked against a PyTorch
 /// model with the reference's module names by scripts/bench_torch_stgcn.py --check-golden.

@@ -1,7 +1,8 @@
 import CounterRandom
+import TensorTestSupport
 import XCTest
 @testable import Models
-@testable import Tensor
+@testable import TensorModule
 
 /// The whole encoder's backward pass against central finite differences.
 final class STGCNGradientTests: XCTestCase {

@@ -1,6 +1,6 @@
 import XCTest
 @testable import Models
-@testable import Tensor
+@testable import TensorModule
 
 final class SkeletonGraphTests: XCTestCase {
     func testAdjacencyMatchesTheReferenceGraphClass() throws {

@@ -1,7 +1,7 @@
 import CounterRandom
 import XCTest
 @testable import Models
-@testable import Tensor
+@testable import TensorModule
 
 /// A tiny supervised run on synthetic motions: loss must fall and accuracy rise above chance.
 final class SupervisedTrainingTests: XCTestCase {

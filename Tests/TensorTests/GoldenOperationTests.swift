@@ -1,6 +1,6 @@
 import CounterRandom
 import XCTest
-@testable import Tensor
+@testable import TensorModule
 
 /// Forward values of every operation against scripts/golden_tensor.py (NumPy, float64).
 final class GoldenOperationTests: XCTestCase {

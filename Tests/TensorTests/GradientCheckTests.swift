@@ -1,6 +1,6 @@
 import CounterRandom
 import XCTest
-@testable import Tensor
+@testable import TensorModule
 
 /// Every backward pass against central finite differences of `L = Σ y·r`.
 final class GradientCheckTests: XCTestCase {

@@ -1,6 +1,6 @@
 import CounterRandom
 import XCTest
-@testable import Tensor
+@testable import TensorModule
 
 /// The engine's keys are a branch of the one Philox tree (docs/determinism.md): random access agrees with the
 /// sequential stream, derivation stays on the engine branch, and dropout does not depend on the worker count.

@@ -1,5 +1,5 @@
 import XCTest
-@testable import Tensor
+@testable import TensorModule
 
 /// Work split across threads must not change results: products are split by output blocks and
 /// per-thread partial sums are added in a fixed order.

@@ -1,6 +1,6 @@
 import Foundation
 import HDF5
-import Tensor
+import TensorModule
 import TestSupport
 import Train
 import XCTest

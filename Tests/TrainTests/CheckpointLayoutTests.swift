@@ -3,7 +3,7 @@ import Foundation
 import HDF5
 import Models
 import SkeletonCore
-import Tensor
+import TensorModule
 import TestSupport
 @testable import Train
 import XCTest

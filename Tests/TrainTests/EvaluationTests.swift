@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+import TensorModule
 import Train
 import Loader
 import Augment

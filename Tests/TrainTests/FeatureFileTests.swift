@@ -2,7 +2,7 @@ import CounterRandom
 import Foundation
 import Loader
 import SkeletonCore
-import Tensor
+import TensorModule
 import TestSupport
 import Train
 import XCTest

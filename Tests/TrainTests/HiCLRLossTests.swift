@@ -1,6 +1,7 @@
 import CounterRandom
 import Foundation
-import Tensor
+import TensorModule
+import TensorTestSupport
 import Train
 import XCTest
 

@@ -1,7 +1,7 @@
 import CounterRandom
 import Foundation
 import Models
-import Tensor
+import TensorModule
 import Train
 import XCTest
 

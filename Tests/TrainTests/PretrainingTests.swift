@@ -3,7 +3,7 @@ import Foundation
 import Loader
 import Models
 import Shards
-import Tensor
+import TensorModule
 import Train
 import XCTest
 

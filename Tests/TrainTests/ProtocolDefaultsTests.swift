@@ -1,7 +1,7 @@
 import Foundation
 import Loader
 import Shards
-import Tensor
+import TensorModule
 import Train
 import XCTest
 

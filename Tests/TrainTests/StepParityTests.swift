@@ -2,7 +2,7 @@ import CounterRandom
 import Foundation
 import HDF5
 import Models
-import Tensor
+import TensorModule
 import Train
 import XCTest
 

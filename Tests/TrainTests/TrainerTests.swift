@@ -1,6 +1,6 @@
 import CounterRandom
 import Foundation
-import Tensor
+import TensorModule
 import Train
 import Models
 import TestSupport

@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+import TensorModule
 
 /// Top-1 and top-5 accuracy (fractions in [0, 1]).
 public struct Accuracy: Codable, Equatable, Sendable, CustomStringConvertible {

@@ -1,7 +1,7 @@
 import Foundation
 import HDF5
 import SkeletonCore
-import Tensor
+import TensorModule
 
 /// Pooled encoder features of one part, saved for the user's own probes and plots (`hiclr eval features`):
 /// datasets `features` `[N, D]` float32, `label` int64 `[N]` and `name` string `[N]`, rows in shard order,

@@ -2,7 +2,7 @@ import Foundation
 import Models
 import Shards
 import SkeletonCore
-import Tensor
+import TensorModule
 
 /// Pooled encoder features of every sample of a part, with labels and names.
 public struct FeatureSet {
@@ -27,20 +27,13 @@ public enum FeatureExtractor {
     /// derived from the stored joint stream, as in training.
     public static func input(_ part: ShardPart, indices: ArraySlice<Int>, stream: SkeletonStream) throws -> Tensor {
         let n = ShardFormat.sampleElements
-        var values = [Float](repeating: 0, count: indices.count * n)
-        var joint = [Float](repeating: 0, count: n)
-        try values.withUnsafeMutableBufferPointer { out in
+        var joint = [Float](repeating: 0, count: indices.count * n)
+        try joint.withUnsafeMutableBufferPointer { out in
             for (slot, index) in indices.enumerated() {
-                let target = UnsafeMutableBufferPointer(rebasing: out[(slot * n)..<((slot + 1) * n)])
-                if stream == .joint {
-                    try part.read(.joint, sample: index, into: target)
-                } else {
-                    try joint.withUnsafeMutableBufferPointer { try part.read(.joint, sample: index, into: $0) }
-                    joint.withUnsafeBufferPointer { stream.derive(from: $0, frames: SkeletonLayout.frames, into: target) }
-                }
+                try part.read(.joint, sample: index, into: UnsafeMutableBufferPointer(rebasing: out[(slot * n)..<((slot + 1) * n)]))
             }
         }
-        return Tensor(shape: [indices.count] + ShardFormat.sampleShape, values: values)
+        return EncoderInput.tensor(joint: joint, frames: SkeletonLayout.frames, stream: stream)
     }
 
     /// The pooled features (`hiddenDim` wide) of every sample of `part`.

@@ -5,7 +5,7 @@ import Loader
 import Models
 import Shards
 import SkeletonCore
-import Tensor
+import TensorModule
 
 /// The finetuning learning rate as processor/finetune_evaluation.py:71-82 sets it for 1-based `epoch`: a linear
 /// warm-up `base · epoch / warmup` while `epoch < warmup`, then `base · 0.1^(number of milestones m with

@@ -1,5 +1,5 @@
 import Foundation
-import Tensor
+import TensorModule
 
 /// Weighted k-nearest-neighbour classification on cosine similarity, the monitor used by MoCo-style skeleton
 /// methods: the k most similar training features vote for their class with weight exp(similarity / t).

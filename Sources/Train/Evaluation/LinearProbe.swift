@@ -1,6 +1,6 @@
 import CounterRandom
 import Foundation
-import Tensor
+import TensorModule
 
 /// Linear evaluation as the reference runs it (processor/linear_evaluation.py, config/release/gcn_ntu60/
 /// linear_eval/linear_eval_hiclr_xsub_joint.yaml; docs/training-parity.md): the encoder frozen in eval mode (so

@@ -2,7 +2,7 @@ import CounterRandom
 import Foundation
 import HDF5
 import Models
-import Tensor
+import TensorModule
 
 /// The encoder of a pretraining run, for evaluation: `encoder_q` of a `hiclr train` checkpoint (its config is
 /// stored in the checkpoint), or a freshly initialised one (the random-encoder baseline).

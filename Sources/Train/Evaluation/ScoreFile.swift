@@ -1,7 +1,7 @@
 import Foundation
 import HDF5
 import SkeletonCore
-import Tensor
+import TensorModule
 
 /// Class scores of an evaluation, saved for multi-stream fusion: datasets `scores` `[N, K]` (softmax),
 /// `labels` and `names`, plus attributes naming the protocol, stream and checkpoint.

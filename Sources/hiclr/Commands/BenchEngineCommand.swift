@@ -1,9 +1,9 @@
 import ArgumentParser
-import BLAS
+import BLASModule
 import CounterRandom
 import Foundation
 import Models
-import Tensor
+import TensorModule
 
 /// `hiclr bench engine`: one training step of the HiCLR encoder (forward, backward, SGD) on
 /// random data, against raw `sgemm` throughput on the encoder's dominant GEMM shape.

@@ -1,4 +1,5 @@
 import Augment
+import Dump
 import ArgumentParser
 import Foundation
 import Shards
@@ -19,8 +20,7 @@ struct DumpCommand: ParsableCommand {
         (partner number mod part size) of the same part.
         """)
 
-    @Option(help: "Shard directory (holds manifest.json).")
-    var shards: String
+    @OptionGroup var shardSet: ShardOptions
 
     @Option(help: shippedHelp(.pipeline, "Pipeline"))
     var pipeline: String
@@ -33,9 +33,6 @@ struct DumpCommand: ParsableCommand {
 
     @Option(help: "Sample indices within the part: e.g. 0-15, 7 or 0-3,8 (default: the first 16, or all if fewer).")
     var samples: String?
-
-    @Option(help: "Benchmark (default: the manifest's first part).")
-    var benchmark: String?
 
     @Option(help: "Part, e.g. train or test (default: the manifest's first part).")
     var part: String?
@@ -75,11 +72,12 @@ struct DumpCommand: ParsableCommand {
         let pipelineURL = try PipelineLoader.locate(pipeline)
         let pipelineText = try FileProblem.readText(pipelineURL.path, kind: "pipeline file")
         let parsed = try PipelineLoader.parse(pipelineText, file: pipelineURL.path)
+        let shards = shardSet.shards
         let set = try ShardSet(directory: URL(fileURLWithPath: shards))
         guard let first = set.parts.first else {
             throw InputError(file: shards, "the manifest lists no benchmark parts")
         }
-        let benchmark = self.benchmark ?? first.benchmark
+        let benchmark = shardSet.benchmark ?? first.benchmark
         let part = self.part ?? first.part
         if !noVerify {
             for record in set.manifest.shards(benchmark: benchmark, part: part) {

@@ -3,7 +3,7 @@ import CounterRandom
 import Foundation
 import Loader
 import SkeletonCore
-import Tensor
+import TensorModule
 import Train
 
 /// `hiclr eval features`: the frozen encoder's pooled features of one part, for the user's own probes.
@@ -21,11 +21,7 @@ struct EvalFeaturesCommand: ParsableCommand {
     @Option(help: "Checkpoint written by hiclr train (its encoder_q is used).")
     var checkpoint: String
 
-    @Option(help: "Shard directory (holds manifest.json).")
-    var shards: String
-
-    @Option(help: "Benchmark (default: the manifest's first).")
-    var benchmark: String?
+    @OptionGroup var shardSet: ShardOptions
 
     @Option(help: "Part whose samples are encoded, e.g. train or val.")
     var part: String
@@ -46,7 +42,8 @@ struct EvalFeaturesCommand: ParsableCommand {
     func run() throws {
         try runReporting {
             let encoder = try PretrainedEncoder(checkpoint: URL(fileURLWithPath: checkpoint))
-            let source = try ShardSource.open(directory: URL(fileURLWithPath: shards), benchmark: benchmark, part: part)
+            let source = try ShardSource.open(directory: URL(fileURLWithPath: shardSet.shards), benchmark: shardSet.benchmark,
+                                               part: part)
             let model = try encoder.makeEncoder(head: .none, key: RandomKey(seed: 1))
             let input = stream ?? SkeletonStream(rawValue: encoder.stream) ?? .joint
             let set = try FeatureExtractor.extract(model, part: source, stream: input, batch: batch)

@@ -20,14 +20,10 @@ struct StreamCommand: ParsableCommand {
         SHA-256 per batch to check that. --start-batch resumes inside the first epoch.
         """)
 
-    @Option(help: "Shard directory (holds manifest.json).")
-    var shards: String
+    @OptionGroup var shardSet: ShardOptions
 
     @Option(help: shippedHelp(.pipeline, "Pipeline"))
     var pipeline: String
-
-    @Option(help: "Benchmark to read (default: the manifest's first).")
-    var benchmark: String?
 
     @Option(help: "Part to read.")
     var part: String = "train"
@@ -86,7 +82,7 @@ struct StreamCommand: ParsableCommand {
     func run() throws {
         let loader: StreamingLoader
         do {
-            let source = try ShardSource.open(directory: URL(fileURLWithPath: shards), benchmark: benchmark,
+            let source = try ShardSource.open(directory: URL(fileURLWithPath: shardSet.shards), benchmark: shardSet.benchmark,
                                               part: part, verify: !noVerify)
             let runner = PipelineRunner(try PipelineLoader.load(reference: pipeline))
             loader = try StreamingLoader(dataset: source, runner: runner, config: loaderConfig)

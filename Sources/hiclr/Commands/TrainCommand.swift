@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShippedFiles
-import Tensor
+import TensorModule
 import SkeletonCore
 import Train
 

@@ -48,8 +48,3 @@ final class ProgressBar {
                          : String(format: "%d:%02d", s / 60, s % 60)
     }
 }
-
-/// Writes one line to stderr.
-func printError(_ text: String) {
-    FileHandle.standardError.write((text + "\n").data(using: .utf8)!)
-}

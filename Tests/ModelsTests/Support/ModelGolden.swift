@@ -2,7 +2,7 @@ import CounterRandom
 import Foundation
 import XCTest
 @testable import Models
-@testable import Tensor
+@testable import TensorModule
 
 /// The tiny ST-GCN golden written by scripts/golden_stgcn.py (format: Tests/TensorTests/Golden/README.md,
 /// plus `state_order`, the reference `state_dict` key order).

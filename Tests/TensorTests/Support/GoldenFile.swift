@@ -1,6 +1,6 @@
 import Foundation
 import XCTest
-@testable import Tensor
+@testable import TensorModule
 
 /// One golden case written by scripts/golden_tensor.py (format: Golden/README.md).
 struct GoldenFile: Decodable {

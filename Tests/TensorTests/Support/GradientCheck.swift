@@ -1,6 +1,7 @@
 import CounterRandom
+import TensorTestSupport
 import XCTest
-@testable import Tensor
+@testable import TensorModule
 
 /// A fixed pseudo-random tensor (values in ±scale, optionally kept at least `gap` away from 0).
 func randomTensor(_ shape: [Int], seed: UInt64, scale: Float = 1, gap: Float = 0) -> Tensor {

@@ -1,4 +1,4 @@
-import BLAS
+import BLASModule
 
 /// Matrix products on 2-D tensors, with their gradients.
 public enum MatrixMultiply {

@@ -1,4 +1,4 @@
-import BLAS
+import BLASModule
 
 // Matrix views of tensor elements for BLAS calls. The tensor must stay alive while the view is
 // used; every caller in this module holds it (a parameter or a value it returns).

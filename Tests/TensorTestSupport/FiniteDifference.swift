@@ -1,3 +1,5 @@
+import TensorModule
+
 /// Central finite differences, for checking hand-written backward passes.
 ///
 /// The closures evaluate a scalar loss from the *current* elements of the tensors; the tensors

@@ -1,4 +1,4 @@
-import BLAS
+import BLASModule
 
 /// Matrix products for the engine: OpenBLAS runs single-threaded inside each call and the engine
 /// splits large products itself into blocks of output columns (or rows) that are spread over

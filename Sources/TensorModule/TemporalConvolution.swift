@@ -1,4 +1,4 @@
-import BLAS
+import BLASModule
 
 /// A 2-D convolution with kernel `(kernelSize, 1)`, stride `(stride, 1)` and padding
 /// `(padding, 0)` — PyTorch's `nn.Conv2d(in, out, (k, 1), (s, 1), (p, 0))` — on time-major

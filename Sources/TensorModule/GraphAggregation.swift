@@ -1,4 +1,4 @@
-import BLAS
+import BLASModule
 
 /// Graph aggregation of the spatial graph convolution: PyTorch's
 /// `einsum('nkctv,kvw->nctw', x, A)` on time-major feature maps.

@@ -3,7 +3,7 @@ import SkeletonCore
 @testable import Augment
 
 /// Shared helpers for the Augment tests.
-enum TestSupport {
+enum AugmentFixtures {
     /// Repository root (for pipelines/ and schemas/).
     static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

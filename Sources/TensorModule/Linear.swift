@@ -1,4 +1,4 @@
-import BLAS
+import BLASModule
 
 /// A fully connected layer `y = x · Wᵀ + b` on rows, as PyTorch's `nn.Linear`.
 ///

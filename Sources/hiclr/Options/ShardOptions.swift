@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `--shards DIR` and `--benchmark B`: which converted shard set a command reads. Shared by stream, dump and
+/// every eval subcommand (each names its own `--part`, whose default differs by command).
+struct ShardOptions: ParsableArguments {
+    @Option(help: "Shard directory (holds manifest.json).")
+    var shards: String
+
+    @Option(help: "Benchmark, e.g. xsub, xview or xset (default: the manifest's first).")
+    var benchmark: String?
+}

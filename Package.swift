@@ -93,7 +93,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorModule", "CounterRandom", "TensorTestSupport"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles"]),
+        .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles", "TestSupport"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "TensorModule", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
                                                     "CounterRandom", "ShippedFiles", "TestSupport", "TensorTestSupport"],
                     exclude: ["Fixtures", "Golden"]),

@@ -1,5 +1,6 @@
 import Foundation
 import ShippedFiles
+import TestSupport
 import XCTest
 
 /// The `hiclr` executable as a new user runs it: from a folder that is not the repository, with shipped pipelines
@@ -17,27 +18,12 @@ final class CLITests: XCTestCase {
         return (candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]).path
     }
 
-    func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
-        return url
-    }
+    func temporaryFolder() throws -> URL { try makeTemporaryDirectory(self, tag: "cli") }
 
     /// Runs hiclr in `folder`; returns (exit status, stdout + stderr).
     func run(_ arguments: [String], in folder: URL) throws -> (Int32, String) {
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: hiclr), "no hiclr binary at \(hiclr)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: hiclr)
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try runProcess(hiclr, arguments, in: folder)
     }
 
     /// Converts the NTU60 fixtures into `folder`/ntu60 (run from `folder`, raw files given by absolute path).

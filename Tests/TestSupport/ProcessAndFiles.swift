@@ -10,11 +10,12 @@ public func makeTemporaryDirectory(_ test: XCTestCase, tag: String = "tests") th
     return url
 }
 
-/// Runs an executable, returning (exit status, stdout + stderr).
-public func runProcess(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
+/// Runs an executable (in `directory` when given), returning (exit status, stdout + stderr).
+public func runProcess(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> (Int32, String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe

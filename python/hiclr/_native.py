@@ -46,11 +46,26 @@ def library_path():
     return found[0]
 
 
+_loaded_in_pid = None
+
+
+def _refuse_forked_child():
+    """The Swift loader runs threads: a process forked from one that has the library loaded inherits their locks
+    in whatever state they were (HDF5's, the loader's) and can hang on the first one. Refuse instead of hanging."""
+    if _loaded_in_pid is not None and _loaded_in_pid != os.getpid():
+        raise LoaderError(
+            "this process was forked from one (pid %d) that had already loaded the hiclr loader library, whose "
+            "threads' locks a forked child inherits; start worker processes with spawn or forkserver instead, e.g. "
+            "DataLoader(stream, batch_size=None, num_workers=1, multiprocessing_context=\"spawn\")" % _loaded_in_pid)
+
+
 def library():
     """The loaded library, with argument and result types declared."""
-    global _library
+    global _library, _loaded_in_pid
+    _refuse_forked_child()
     if _library is not None:
         return _library
+    _loaded_in_pid = os.getpid()
     path = library_path()
     try:
         lib = ctypes.CDLL(str(path))

@@ -147,6 +147,11 @@ class ShardPart:
     def __len__(self):
         return int(self.offsets[-1])
 
+    def __getstate__(self):  # open h5py files cannot be pickled (spawned DataLoader workers reopen them)
+        state = dict(self.__dict__)
+        state["_handles"], state["_pid"] = {}, None
+        return state
+
     def _file(self, k):
         if self._pid != os.getpid():  # h5py handles must not cross fork()
             self._handles, self._pid = {}, os.getpid()

@@ -101,16 +101,23 @@ def test_shard_dataset_reads_what_h5py_reads(shards):
         item = dataset[i]
         assert np.array_equal(item["joint"].numpy(), joint[i]) and np.array_equal(item["bone"].numpy(), bone[i])
         assert int(item["label"]) == int(labels[i])
-    loader = torch.utils.data.DataLoader(dataset, batch_size=4, num_workers=2)
+    # spawn: this test process has the Swift library (and its threads) loaded; see the worker-process test below.
+    loader = torch.utils.data.DataLoader(dataset, batch_size=4, num_workers=2, multiprocessing_context="spawn")
     total = sum(batch["joint"].shape[0] for batch in loader)
     assert total == len(dataset)
 
 
 def test_data_loader_worker_process_gives_the_same_batches(shards):
+    """In a spawned worker process the stream reopens the library and gives the same batches. A forked one would
+    inherit the Swift threads' locks (it hung here once, in a child of a process whose loader had run): it is
+    refused with a message that says to use spawn."""
     stream = ht.ShardStream(shards, benchmark="xview", pipeline=PIPELINE, seed=3, batch_size=4, workers=2)
     expected = digests(stream)
-    loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=1)
+    loader = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=1, multiprocessing_context="spawn")
     assert [(0, i, ht.batch_digest(b)) for i, b in enumerate(loader)] == expected
+    forked = torch.utils.data.DataLoader(stream, batch_size=None, num_workers=1, multiprocessing_context="fork")
+    with pytest.raises(Exception, match="spawn"):
+        list(forked)
 
 
 def test_shipped_pipeline_by_name(shards):

@@ -32,7 +32,9 @@ class ShardStream(torch.utils.data.IterableDataset):
     ``hiclr stream --pipeline``.
 
     Iterating yields one dict per batch (the loader batches: use it directly, or in a DataLoader with
-    ``batch_size=None``): per pipeline branch a float32 tensor ``(B, 3, 50, 25, 2)`` under the branch's name
+    ``batch_size=None``; the Swift loader already builds batches on its own threads, and DataLoader worker
+    processes must be started with ``multiprocessing_context="spawn"``: a process forked from one that has loaded
+    the library is refused, since it would inherit the loader threads' locks): per pipeline branch a float32 tensor ``(B, 3, 50, 25, 2)`` under the branch's name
     (``q``, ``k``, ``q1``, ``q2`` for pipelines/hiclr.yaml; ``q.joint``, ``q.bone``… when the pipeline emits
     several streams), ``<branch>_mask`` as bool ``(B, 50, 25)`` for branches with a joint mask (True = masked),
     ``label`` and ``index`` (the samples' indices in the part) as int64 ``(B,)``. Every batch is the bytes

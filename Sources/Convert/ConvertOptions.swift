@@ -1,6 +1,7 @@
 import Foundation
 import Preprocess
 import RawData
+import SkeletonCore
 
 /// Everything one conversion needs; recorded (as strings) in every shard's `options` attribute.
 public struct ConvertOptions: Sendable {

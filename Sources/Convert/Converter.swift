@@ -86,7 +86,7 @@ public final class Converter {
         func writer(_ b: Benchmark, _ p: Part) throws -> ShardWriter {
             let key = "\(b.rawValue)/\(p.rawValue)"
             if let w = writers[key] { return w }
-            let info = ShardSetInfo(dataset: options.dataset.rawValue, benchmark: b.rawValue, part: p.rawValue,
+            let info = ShardSetInfo(dataset: options.dataset, benchmark: b, part: p,
                                     mode: options.mode.rawValue, options: options.recorded,
                                     toolVersion: ConvertVersion.tool)
             let w = try ShardWriter(directory: folder.staging, info: info, shardSize: options.shardSize,
@@ -140,7 +140,7 @@ public final class Converter {
         }
         report.bytesWritten = records.reduce(0) { $0 + $1.bytes }
         report.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        var manifest = Manifest(dataset: options.dataset.rawValue, mode: options.mode.rawValue,
+        var manifest = Manifest(dataset: options.dataset, mode: options.mode.rawValue,
                                 toolVersion: ConvertVersion.tool, createdBy: "hiclr convert",
                                 options: options.recorded, shards: records)
         manifest.report = report.counters

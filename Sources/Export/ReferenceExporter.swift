@@ -58,7 +58,7 @@ public struct ReferenceExporter {
                                  "the shards keep no raw frames (converted with --no-keep-raw); reconvert, or pass "
                                  + "--no-raw-step to write only the 50-frame files")
             }
-            let dir = out.appendingPathComponent(summary.benchmark, isDirectory: true)
+            let dir = out.appendingPathComponent(summary.benchmark.rawValue, isDirectory: true)
             do {
                 try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             } catch {
@@ -88,7 +88,7 @@ public struct ReferenceExporter {
                     guard let raw = try part.readRaw(sample: i) else {
                         throw InputError(file: shards.path, field: "\(summary.benchmark)/\(summary.part)[\(i)]", "no raw frames")
                     }
-                    Self.pad(raw, trimCentred: !dataset.hasPrefix("ntu"), into: &padded)
+                    Self.pad(raw, trimCentred: !dataset.isNTU, into: &padded)
                     try data.write(padded)
                 }
                 if k % 256 == 0 { progress("\(summary.benchmark)/\(p)", k, n) }
@@ -136,11 +136,11 @@ public struct ReferenceExporter {
     }
 
     /// The reference's file name of our sample `name` (0-based `label`) in `dataset`.
-    public static func referenceName(dataset: String, name: String, label: Int) throws -> String {
+    public static func referenceName(dataset: DatasetKind, name: String, label: Int) throws -> String {
         switch dataset {
-        case "ntu60", "ntu120":
+        case .ntu60, .ntu120:
             return name + ".skeleton"
-        case "pku1", "pku2":
+        case .pku1, .pku2:
             // "<video>-<view>_<line>", video "0002" (phase 1) or "A01N01" (phase 2).
             let parts = name.split(separator: "_")
             let pieces = parts.first?.split(separator: "-") ?? []
@@ -150,7 +150,7 @@ public struct ReferenceExporter {
             }
             let video = String(pieces[0])
             func three(_ n: Int) -> String { n < 10 ? "00\(n)" : n < 100 ? "0\(n)" : "\(n)" }
-            if dataset == "pku1" {
+            if dataset == .pku1 {
                 guard video.count == 4, let id = Int(video) else { throw InputError(file: name, "not a phase-1 video id") }
                 return "F\(three(id))V\(view)C\(three(label + 1))L\(three(line)).skeleton"
             }
@@ -160,8 +160,6 @@ public struct ReferenceExporter {
                 throw InputError(file: name, "not a phase-2 video id AxxNxx")
             }
             return "A\(three(a))N\(three(p))V\(view)C\(three(label + 1))L\(three(line)).skeleton"
-        default:
-            throw InputError(file: name, "unknown dataset '\(dataset)'")
         }
     }
 }

@@ -37,7 +37,7 @@ final class LoaderHandle {
         let views = pipeline.branches.map { "{\"name\":\(quoted($0.name)),\"mask\":\($0.hasJointMask)}" }
         let streams = pipeline.streams.names.map { quoted($0.rawValue) }
         return "{\"abi_version\":\(hiclrLoaderABIVersion),"
-            + "\"benchmark\":\(quoted(loader.dataset.benchmark)),\"part\":\(quoted(loader.dataset.part)),"
+            + "\"benchmark\":\(quoted(loader.dataset.benchmark.rawValue)),\"part\":\(quoted(loader.dataset.part.rawValue)),"
             + "\"pipeline\":\(quoted(pipeline.name)),"
             + "\"samples\":\(loader.dataset.count),\"samples_per_epoch\":\(plan.samples.count),"
             + "\"batches_per_epoch\":\(plan.batchCount),\"batch_size\":\(loader.config.batchSize),"
@@ -107,8 +107,12 @@ public func hiclr_loader_open(_ shards: UnsafePointer<CChar>?, _ benchmark: Unsa
         guard FileManager.default.fileExists(atPath: shards, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InputError(file: shards, "no such shard directory")
         }
-        let source = try ShardSource.open(directory: URL(fileURLWithPath: shards), benchmark: string(benchmark),
-                                          part: string(part) ?? "train", verify: verify != 0)
+        let chosenBenchmark = try string(benchmark).map {
+            try DatasetNames.parse($0, as: Benchmark.self, noun: "benchmark", file: shards, field: "benchmark")
+        }
+        let chosenPart = try string(part).map { try DatasetNames.parse($0, as: Part.self, noun: "part", file: shards, field: "part") }
+        let source = try ShardSource.open(directory: URL(fileURLWithPath: shards), benchmark: chosenBenchmark,
+                                          part: chosenPart ?? .train, verify: verify != 0)
         let runner = PipelineRunner(try PipelineLoader.load(path: pipelinePath))
         let loader = try StreamingLoader(dataset: source, runner: runner, config: config)
         let object = LoaderHandle(loader: loader, description: LoaderHandle.describe(loader))

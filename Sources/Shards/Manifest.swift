@@ -3,8 +3,8 @@ import SkeletonCore
 
 /// Sample count and label histogram of one benchmark part, summed over its shards.
 public struct PartSummary: Codable, Equatable, Sendable {
-    public var benchmark: String
-    public var part: String
+    public var benchmark: Benchmark
+    public var part: Part
     /// Samples in the part.
     public var count: Int
     /// Shard files of the part.
@@ -12,7 +12,7 @@ public struct PartSummary: Codable, Equatable, Sendable {
     /// Samples per label; keys are the labels in decimal.
     public var labelHistogram: [String: Int]
 
-    public init(benchmark: String, part: String, count: Int, shards: Int, labelHistogram: [String: Int]) {
+    public init(benchmark: Benchmark, part: Part, count: Int, shards: Int, labelHistogram: [String: Int]) {
         self.benchmark = benchmark
         self.part = part
         self.count = count
@@ -31,8 +31,7 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var format: String
     /// `ShardFormat.version` of the writer.
     public var formatVersion: Int
-    /// "ntu60", "ntu120", "pku1" or "pku2".
-    public var dataset: String
+    public var dataset: DatasetKind
     /// "reference" or "clean".
     public var mode: String
     public var toolVersion: String
@@ -51,7 +50,7 @@ public struct Manifest: Codable, Equatable, Sendable {
     public var notConverted: [String]?
 
     /// A manifest over `shards`; `parts` is computed from them.
-    public init(dataset: String, mode: String, toolVersion: String, createdBy: String,
+    public init(dataset: DatasetKind, mode: String, toolVersion: String, createdBy: String,
                 options: [String: String] = [:], shards: [ShardRecord], report: [String: Int] = [:]) {
         self.format = ShardFormat.name
         self.formatVersion = ShardFormat.version
@@ -65,7 +64,7 @@ public struct Manifest: Codable, Equatable, Sendable {
         self.report = report
     }
 
-    /// Per-part totals of `shards`, sorted by benchmark then part.
+    /// Per-part totals of `shards`, sorted by benchmark then part name (the strings, as in the file).
     public static func summarize(_ shards: [ShardRecord]) -> [PartSummary] {
         var byPart: [String: PartSummary] = [:]
         for shard in shards {
@@ -77,11 +76,11 @@ public struct Manifest: Codable, Equatable, Sendable {
             summary.labelHistogram.merge(shard.labelHistogram, uniquingKeysWith: +)
             byPart[key] = summary
         }
-        return byPart.values.sorted { ($0.benchmark, $0.part) < ($1.benchmark, $1.part) }
+        return byPart.values.sorted { ($0.benchmark.rawValue, $0.part.rawValue) < ($1.benchmark.rawValue, $1.part.rawValue) }
     }
 
     /// The records of one benchmark part, in writing order.
-    public func shards(benchmark: String, part: String) -> [ShardRecord] {
+    public func shards(benchmark: Benchmark, part: Part) -> [ShardRecord] {
         shards.filter { $0.benchmark == benchmark && $0.part == part }
     }
 

@@ -68,10 +68,10 @@ public enum ShardFormat {
     }
 
     /// The final name of shard `index` of a benchmark part: `<benchmark>_<part>_<00000>.h5`.
-    public static func fileName(benchmark: String, part: String, index: Int) -> String {
+    public static func fileName(benchmark: Benchmark, part: Part, index: Int) -> String {
         let number = String(index)
         let padded = String(repeating: "0", count: max(0, 5 - number.count)) + number
-        return "\(benchmark)_\(part)_\(padded).h5"
+        return "\(benchmark.rawValue)_\(part.rawValue)_\(padded).h5"
     }
 
     /// The temporary name a shard is written under until the writer finishes: `.<name>.partial`.

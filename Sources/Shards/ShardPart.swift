@@ -3,8 +3,8 @@ import SkeletonCore
 
 /// All samples of one benchmark part across its shards, addressed by one index 0..<count in shard order.
 public final class ShardPart: @unchecked Sendable {
-    public let benchmark: String
-    public let part: String
+    public let benchmark: Benchmark
+    public let part: Part
     /// One reader per shard file, in order.
     public let readers: [ShardReader]
     /// Samples in the part.
@@ -15,7 +15,7 @@ public final class ShardPart: @unchecked Sendable {
     /// First global index of each shard.
     private let starts: [Int]
 
-    public init(benchmark: String, part: String, readers: [ShardReader]) {
+    public init(benchmark: Benchmark, part: Part, readers: [ShardReader]) {
         self.benchmark = benchmark
         self.part = part
         self.readers = readers

@@ -50,10 +50,8 @@ public final class ShardReader: @unchecked Sendable {
         guard let options = try? JSONDecoder().decode([String: String].self, from: Data(optionsJSON.utf8)) else {
             throw fail(A.options, "not a JSON object of strings")
         }
-        info = try wrap("attributes") {
-            ShardSetInfo(dataset: try file.stringAttribute(A.dataset), benchmark: try file.stringAttribute(A.benchmark),
-                         part: try file.stringAttribute(A.part), mode: try file.stringAttribute(A.mode),
-                         options: options, toolVersion: try file.stringAttribute(A.toolVersion))
+        let strings = try wrap("attributes") {
+            try [A.dataset, A.benchmark, A.part, A.mode, A.toolVersion].map { try file.stringAttribute($0) }
         }
         let declared = try wrap(A.numSamples) { Int(try file.int64Attribute(A.numSamples)) }
 
@@ -68,6 +66,12 @@ public final class ShardReader: @unchecked Sendable {
             streams[stream] = dataset
         }
         self.streams = streams
+        // The names are checked once the layout is known to be a shard's: an unknown one names its attribute.
+        let dataset = try DatasetNames.parse(strings[0], as: DatasetKind.self, noun: "dataset", file: path, field: A.dataset)
+        let benchmark = try DatasetNames.parse(strings[1], as: Benchmark.self, noun: "benchmark", file: path, field: A.benchmark)
+        let part = try DatasetNames.parse(strings[2], as: Part.self, noun: "part", file: path, field: A.part)
+        info = ShardSetInfo(dataset: dataset, benchmark: benchmark, part: part, mode: strings[3], options: options,
+                            toolVersion: strings[4])
         func integers(_ name: String) throws -> [Int] {
             try wrap(name) {
                 let dataset = try file.openDataset(name)

@@ -6,8 +6,8 @@ import SkeletonCore
 public struct ShardRecord: Codable, Equatable, Sendable {
     /// File name inside the shard directory, e.g. "xsub_train_00000.h5".
     public var file: String
-    public var benchmark: String
-    public var part: String
+    public var benchmark: Benchmark
+    public var part: Part
     /// Samples in the file.
     public var count: Int
     /// SHA-256 of the whole file, lowercase hex.
@@ -17,7 +17,7 @@ public struct ShardRecord: Codable, Equatable, Sendable {
     /// Samples per label; keys are the labels in decimal.
     public var labelHistogram: [String: Int]
 
-    public init(file: String, benchmark: String, part: String, count: Int, sha256: String, bytes: Int,
+    public init(file: String, benchmark: Benchmark, part: Part, count: Int, sha256: String, bytes: Int,
                 labelHistogram: [String: Int]) {
         self.file = file
         self.benchmark = benchmark

@@ -134,7 +134,7 @@ public struct ShardSet: Sendable {
     /// Opens every shard of a benchmark part after the checks that need no hashing: the manifest's own
     /// consistency (`structureProblems`), and each file's size, sample count, label histogram and
     /// benchmark/part against its record (a truncated, replaced or re-parted file is an error naming it).
-    public func samples(benchmark: String, part: String) throws -> ShardPart {
+    public func samples(benchmark: Benchmark, part: Part) throws -> ShardPart {
         let records = manifest.shards(benchmark: benchmark, part: part)
         guard !records.isEmpty else {
             let known = manifest.parts.map { "\($0.benchmark)/\($0.part)" }.joined(separator: ", ")

@@ -3,12 +3,9 @@ import SkeletonCore
 
 /// What every shard of one benchmark part shares; stored as file attributes of each shard.
 public struct ShardSetInfo: Codable, Equatable, Sendable {
-    /// "ntu60", "ntu120", "pku1" or "pku2".
-    public var dataset: String
-    /// e.g. "xsub", "xview", "xset".
-    public var benchmark: String
-    /// "train" or "val".
-    public var part: String
+    public var dataset: DatasetKind
+    public var benchmark: Benchmark
+    public var part: Part
     /// "reference" or "clean".
     public var mode: String
     /// The conversion options, as given to the converter.
@@ -16,7 +13,7 @@ public struct ShardSetInfo: Codable, Equatable, Sendable {
     /// Version of the tool that wrote the shards.
     public var toolVersion: String
 
-    public init(dataset: String, benchmark: String, part: String, mode: String,
+    public init(dataset: DatasetKind, benchmark: Benchmark, part: Part, mode: String,
                 options: [String: String] = [:], toolVersion: String) {
         self.dataset = dataset
         self.benchmark = benchmark

@@ -41,11 +41,6 @@ public final class ShardWriter {
             throw InputError(file: directory.path, "shard size \(shardSize), block size \(blockSize) "
                              + "and deflate level \(deflateLevel) must be positive (level 0…9)")
         }
-        for (field, value) in [("benchmark", info.benchmark), ("part", info.part)]
-        where value.isEmpty || value.contains("/") || value.contains("_") {
-            throw InputError(file: directory.path, field: field,
-                             "'\(value)' cannot be part of a shard file name (empty, '/' or '_')")
-        }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -245,9 +240,9 @@ private final class OpenShard {
         let attributes: [(String, HDF5AttributeValue)] = [
             (A.format, .string(ShardFormat.name)),
             (A.formatVersion, .int64(Int64(ShardFormat.version))),
-            (A.dataset, .string(info.dataset)),
-            (A.benchmark, .string(info.benchmark)),
-            (A.part, .string(info.part)),
+            (A.dataset, .string(info.dataset.rawValue)),
+            (A.benchmark, .string(info.benchmark.rawValue)),
+            (A.part, .string(info.part.rawValue)),
             (A.mode, .string(info.mode)),
             (A.layout, .string(SkeletonLayout.axisLayout)),
             (A.jointNames, .strings(SkeletonLayout.jointNames)),

@@ -8,8 +8,9 @@ public struct TrainConfig: Decodable, Sendable, Equatable {
     public var name: String
     /// Shard directory (manifest.json) and the part to pretrain on.
     public var shards: String
-    public var benchmark: String?
-    public var part: String
+    /// The benchmark (nil: the manifest's first) and its part (default train).
+    public var benchmark: Benchmark?
+    public var part: Part
     /// Augmentation pipeline file; its branches named q, k, q1, q2 feed the HiCLR views.
     public var pipeline: String
     /// The input stream the encoder sees (derived from the augmented joint view).
@@ -142,8 +143,13 @@ extension TrainConfig {
         name = try f.string("name")
         guard !name.isEmpty else { throw f.error("name", "must not be empty") }   // the pipeline rule
         shards = try f.string("shards")
-        benchmark = try f.optionalString("benchmark")
-        part = try f.optionalString("part") ?? "train"
+        func typedName<T: CaseIterable & RawRepresentable>(_ key: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+            guard let text = try f.optionalString(key) else { return nil }
+            guard let value = T(rawValue: text) else { throw f.error(key, DatasetNames.problem(text, type, noun: key)) }
+            return value
+        }
+        benchmark = try typedName("benchmark", Benchmark.self)
+        part = try typedName("part", Part.self) ?? .train
         pipeline = try f.string("pipeline")
         let streamName = try f.optionalString("stream") ?? "joint"
         guard let stream = SkeletonStream(rawValue: streamName) else {

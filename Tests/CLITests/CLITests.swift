@@ -57,6 +57,27 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(message.contains("outside 0..<\(count)"), message)
     }
 
+    /// Issue 12 item 4: --benchmark and --part are parsed as typed names; another value is refused before the
+    /// command runs (no shard directory is opened), with the valid values listed.
+    func testBenchmarkAndPartValuesAreCheckedWhenParsed() throws {
+        let folder = try temporaryFolder()
+        let cases: [([String], String)] = [
+            (["stream", "--shards", "none", "--pipeline", "t0", "--benchmark", "xsubb"],
+             "The value 'xsubb' is invalid for '--benchmark <benchmark>'. Please provide one of 'xsub', 'xview' or 'xset'."),
+            (["stream", "--shards", "none", "--pipeline", "t0", "--part", "test"],
+             "The value 'test' is invalid for '--part <part>'. Please provide one of 'train' and 'val'."),
+            (["eval", "knn", "--random", "--shards", "none", "--test-part", "validation"],
+             "The value 'validation' is invalid for '--test-part <test-part>'. Please provide one of 'train' and 'val'."),
+            (["convert", "ntu61", "--raw", "none", "--out", "none"],
+             "The value 'ntu61' is invalid for '<dataset>'. Please provide one of 'ntu60', 'ntu120', 'pku1' or 'pku2'."),
+        ]
+        for (arguments, message) in cases {
+            let (status, output) = try run(arguments, in: folder)
+            XCTAssertEqual(status, 64, output)   // EX_USAGE: a parse error, before anything runs
+            XCTAssertTrue(output.contains(message), output)
+        }
+    }
+
     /// Item 9: shipped pipelines by name, from a folder that has no pipelines/ of its own; `bench stream` defaults
     /// to the shipped hiclr pipeline.
     func testShippedPipelinesByNameFromAnyFolder() throws {

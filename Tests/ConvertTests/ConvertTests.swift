@@ -43,7 +43,7 @@ final class ConvertTests: XCTestCase {
         XCTAssertEqual(report.written, ["xsub/train": 13, "xsub/val": 10, "xview/train": 15, "xview/val": 8])
         let set = try ShardSet(directory: out)
         XCTAssertEqual(try set.verify(), [])
-        let part = try set.samples(benchmark: "xsub", part: "train")
+        let part = try set.samples(benchmark: .xsub, part: .train)
         let index = try XCTUnwrap(part.names.firstIndex(of: "S001C001P001R001A001"))
         XCTAssertEqual(part.labels[index], 0)
         XCTAssertEqual(part.lengths[index], 20)
@@ -95,7 +95,7 @@ final class ConvertTests: XCTestCase {
                                                            out: out)).run()
         XCTAssertEqual(report.samples, 14)
         XCTAssertEqual(report.rejected, [])
-        let part = try ShardSet(directory: out).samples(benchmark: "xsub", part: "train")
+        let part = try ShardSet(directory: out).samples(benchmark: .xsub, part: .train)
         XCTAssertTrue(part.names.allSatisfy { $0.range(of: #"^\d{4}-[LMR]_\d{3}$"#, options: .regularExpression) != nil },
                       "\(part.names)")
         let splits = temporaryDirectory()

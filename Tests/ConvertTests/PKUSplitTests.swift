@@ -28,9 +28,9 @@ final class PKUSplitTests: XCTestCase {
         XCTAssertEqual(report.rejected, [])
         XCTAssertEqual(report.videosNotInSplit, ["xview": 2])
         let set = try ShardSet(directory: out)
-        let xviewTest = try set.samples(benchmark: "xview", part: "val").names
-        let xsubAll = try set.samples(benchmark: "xsub", part: "train").names + set.samples(benchmark: "xsub", part: "val").names
-        let xviewAll = try xviewTest + set.samples(benchmark: "xview", part: "train").names
+        let xviewTest = try set.samples(benchmark: .xview, part: .val).names
+        let xsubAll = try set.samples(benchmark: .xsub, part: .train).names + set.samples(benchmark: .xsub, part: .val).names
+        let xviewAll = try xviewTest + set.samples(benchmark: .xview, part: .train).names
         XCTAssertEqual(Set(xviewAll), Set(xsubAll), "every video is in both benchmarks")
         for video in ["0004-M", "0003-L"] {
             XCTAssertTrue(xviewTest.contains { $0.hasPrefix(video + "_") }, "\(video) must be in xview/val: \(xviewTest)")
@@ -49,7 +49,7 @@ final class PKUSplitTests: XCTestCase {
         let report = try Converter(options: ConvertOptions(dataset: .pku2, raw: fixtures.appendingPathComponent("pku2"),
                                                            out: out, splits: dir)).run()
         XCTAssertEqual(report.videosNotInSplit, ["xsub": 2, "xview": 2])   // A02N03-M and A02N03-R
-        let test = try ShardSet(directory: out).samples(benchmark: "xsub", part: "val").names
+        let test = try ShardSet(directory: out).samples(benchmark: .xsub, part: .val).names
         XCTAssertTrue(test.contains { $0.hasPrefix("A02N03-R_") }, "\(test)")
     }
 }

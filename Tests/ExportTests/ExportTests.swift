@@ -158,12 +158,12 @@ final class ExportTests: XCTestCase {
     }
 
     func testReferenceNames() throws {
-        XCTAssertEqual(try ReferenceExporter.referenceName(dataset: "ntu60", name: "S001C002P003R001A004", label: 3),
+        XCTAssertEqual(try ReferenceExporter.referenceName(dataset: .ntu60, name: "S001C002P003R001A004", label: 3),
                        "S001C002P003R001A004.skeleton")
-        XCTAssertEqual(try ReferenceExporter.referenceName(dataset: "pku1", name: "0002-M_013", label: 16),
+        XCTAssertEqual(try ReferenceExporter.referenceName(dataset: .pku1, name: "0002-M_013", label: 16),
                        "F002V002C017L013.skeleton")
-        XCTAssertEqual(try ReferenceExporter.referenceName(dataset: "pku2", name: "A12N03-R_002", label: 40),
+        XCTAssertEqual(try ReferenceExporter.referenceName(dataset: .pku2, name: "A12N03-R_002", label: 40),
                        "A012N003V003C041L002.skeleton")
-        XCTAssertThrowsError(try ReferenceExporter.referenceName(dataset: "pku1", name: "0002-X_001", label: 1))
+        XCTAssertThrowsError(try ReferenceExporter.referenceName(dataset: .pku1, name: "0002-X_001", label: 1))
     }
 }

@@ -11,7 +11,7 @@ let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().del
 /// A shard directory of `count` synthetic samples in shards of 7 (several files), labels i % 5.
 func makeShards(count: Int) throws -> URL {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("loader-" + UUID().uuidString)
-    let info = ShardSetInfo(dataset: "ntu60", benchmark: "xsub", part: "train", mode: "reference", options: [:],
+    let info = ShardSetInfo(dataset: .ntu60, benchmark: .xsub, part: .train, mode: "reference", options: [:],
                             toolVersion: "test")
     let writer = try ShardWriter(directory: dir, info: info, shardSize: 7)
     for i in 0..<count {
@@ -21,7 +21,7 @@ func makeShards(count: Int) throws -> URL {
                                       bone: joint.bones(), motion: joint.motion()))
     }
     let records = try writer.finish()
-    try Manifest(dataset: "ntu60", mode: "reference", toolVersion: "test", createdBy: "test", shards: records).write(to: dir)
+    try Manifest(dataset: .ntu60, mode: "reference", toolVersion: "test", createdBy: "test", shards: records).write(to: dir)
     return dir
 }
 

@@ -13,7 +13,7 @@ final class DamageTests: XCTestCase {
     /// 3 shard files of xsub/train (2, 2, 1 samples) and their manifest.
     func makeShards() throws -> (URL, Manifest) {
         let dir = try makeTemporaryDirectory(self, tag: "damage")
-        let info = ShardSetInfo(dataset: "ntu60", benchmark: "xsub", part: "train", mode: "reference",
+        let info = ShardSetInfo(dataset: .ntu60, benchmark: .xsub, part: .train, mode: "reference",
                                 options: [:], toolVersion: "damage")
         let writer = try ShardWriter(directory: dir, info: info, shardSize: 2)
         for i in 0..<5 {
@@ -22,14 +22,14 @@ final class DamageTests: XCTestCase {
             try writer.append(ShardSample(name: "S001C001P001R001A00\(i + 1)", label: i % 3, length: 50, bodies: 1,
                                           joint: clip, bone: clip.bones(), motion: clip.motion()))
         }
-        let manifest = Manifest(dataset: "ntu60", mode: "reference", toolVersion: "damage", createdBy: "damage",
+        let manifest = Manifest(dataset: .ntu60, mode: "reference", toolVersion: "damage", createdBy: "damage",
                                 shards: try writer.finish())
         try manifest.write(to: dir)
         return (dir, manifest)
     }
 
     func open(_ dir: URL, verify: Bool) throws {
-        _ = try ShardSource.open(directory: dir, benchmark: "xsub", part: "train", verify: verify)
+        _ = try ShardSource.open(directory: dir, benchmark: .xsub, part: .train, verify: verify)
     }
 
     func testEveryByteFlipIsFoundNamingTheFile() throws {
@@ -76,7 +76,7 @@ final class DamageTests: XCTestCase {
         let edits: [(String, (inout Manifest) -> Void, String)] = [
             ("duplicated record", { $0.shards.append($0.shards[0]) }, manifestPath),
             ("dropped record", { $0.shards.removeLast() }, manifestPath),
-            ("re-parted record", { $0.shards[1].part = "val"; $0.parts = Manifest.summarize($0.shards) },
+            ("re-parted record", { $0.shards[1].part = .val; $0.parts = Manifest.summarize($0.shards) },
              manifestPath),        // xsub/train now lacks a file its totals need: the part sums differ
             ("count", { $0.shards[2].count = 2; $0.parts = Manifest.summarize($0.shards) },
              dir.appendingPathComponent(manifest.shards[2].file).path),
@@ -91,7 +91,7 @@ final class DamageTests: XCTestCase {
             if name == "re-parted record" {
                 // The totals were recomputed, so the manifest is self-consistent: the file's own part attribute
                 // must catch it when val is read.
-                XCTAssertThrowsError(try ShardSource.open(directory: dir, benchmark: "xsub", part: "val", verify: false)) {
+                XCTAssertThrowsError(try ShardSource.open(directory: dir, benchmark: .xsub, part: .val, verify: false)) {
                     XCTAssertTrue("\($0)".hasPrefix(dir.appendingPathComponent(manifest.shards[1].file).path), "\(name): \($0)")
                 }
             } else {

@@ -185,7 +185,7 @@ final class FuzzTests: XCTestCase {
     /// A small shard directory written here (2 samples per shard).
     func makeShards() throws -> (URL, Manifest) {
         let dir = try makeTemporaryDirectory(self, tag: "fuzz-shards")
-        let info = ShardSetInfo(dataset: "ntu60", benchmark: "xsub", part: "train", mode: "reference",
+        let info = ShardSetInfo(dataset: .ntu60, benchmark: .xsub, part: .train, mode: "reference",
                                 options: [:], toolVersion: "fuzz")
         let writer = try ShardWriter(directory: dir, info: info, shardSize: 2)
         for i in 0..<3 {
@@ -194,7 +194,7 @@ final class FuzzTests: XCTestCase {
             try writer.append(ShardSample(name: "S001C001P001R001A00\(i + 1)", label: i, length: 50, bodies: 1,
                                           joint: clip, bone: clip.bones(), motion: clip.motion()))
         }
-        let manifest = Manifest(dataset: "ntu60", mode: "reference", toolVersion: "fuzz", createdBy: "fuzz",
+        let manifest = Manifest(dataset: .ntu60, mode: "reference", toolVersion: "fuzz", createdBy: "fuzz",
                                 shards: try writer.finish())
         try manifest.write(to: dir)
         return (dir, manifest)

@@ -12,9 +12,9 @@ final class ManifestConsistencyTests: XCTestCase {
         let dir = try makeTemporaryDirectory(self)
         var records = try writeShards(dir, count: 15, shardSize: 4)
         var val = testInfo
-        val.part = "val"
+        val.part = .val
         records += try writeShards(dir, count: 4, shardSize: 4, info: val)
-        let manifest = Manifest(dataset: "ntu60", mode: "reference", toolVersion: "t", createdBy: "test", shards: records)
+        let manifest = Manifest(dataset: .ntu60, mode: "reference", toolVersion: "t", createdBy: "test", shards: records)
         try manifest.write(to: dir)
         return (dir, manifest)
     }
@@ -25,9 +25,9 @@ final class ManifestConsistencyTests: XCTestCase {
         try manifest.write(to: dir)
     }
 
-    func assertPartRefused(_ dir: URL, part: String = "train", _ fragment: String,
+    func assertPartRefused(_ dir: URL, part: Part = .train, _ fragment: String,
                            file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertThrowsError(try ShardSet(directory: dir).samples(benchmark: "xsub", part: part), file: file, line: line) {
+        XCTAssertThrowsError(try ShardSet(directory: dir).samples(benchmark: .xsub, part: part), file: file, line: line) {
             XCTAssertTrue("\($0)".contains(fragment), "\($0)", file: file, line: line)
         }
     }
@@ -50,12 +50,12 @@ final class ManifestConsistencyTests: XCTestCase {
     func testARePartedRecordIsRefused() throws {
         let (dir, _) = try makeSet()
         try edit(dir) {
-            $0.shards[0].part = "val"                                   // the file says train
+            $0.shards[0].part = .val                                   // the file says train
             $0.parts = Manifest.summarize($0.shards)
         }
-        assertPartRefused(dir, part: "val", "holds xsub/train, the manifest says xsub/val")
+        assertPartRefused(dir, part: .val, "holds xsub/train, the manifest says xsub/val")
         try edit(dir) {
-            $0.shards[0].part = "train"
+            $0.shards[0].part = .train
             $0.shards[0].labelHistogram = ["0": 4]
             $0.parts = Manifest.summarize($0.shards)
         }
@@ -70,7 +70,7 @@ final class ManifestConsistencyTests: XCTestCase {
         try writer.append(makeSample(1))
         try writer.append(sample)
         let records = try writer.finish()
-        try Manifest(dataset: "ntu60", mode: "reference", toolVersion: "t", createdBy: "test", shards: records).write(to: dir)
+        try Manifest(dataset: .ntu60, mode: "reference", toolVersion: "t", createdBy: "test", shards: records).write(to: dir)
         let problems = try ShardSet(directory: dir).verify()
         XCTAssertEqual(problems.count, 1, "\(problems)")
         XCTAssertTrue(problems.first?.description.contains("xsub_train_00000.h5: sample 1") ?? false, "\(problems)")

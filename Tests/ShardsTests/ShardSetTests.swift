@@ -9,9 +9,9 @@ final class ShardSetTests: XCTestCase {
     private func makeSet(_ dir: URL) throws -> Manifest {
         var records = try writeShards(dir, count: 5, shardSize: 3)
         var val = testInfo
-        val.part = "val"
+        val.part = .val
         records += try writeShards(dir, count: 2, shardSize: 3, info: val)
-        let manifest = Manifest(dataset: "ntu60", mode: "reference", toolVersion: "0.1.0-test",
+        let manifest = Manifest(dataset: .ntu60, mode: "reference", toolVersion: "0.1.0-test",
                                 createdBy: "hiclr convert --test", options: testInfo.options, shards: records,
                                 report: ["samples_read": 7, "skipped_missing": 0])
         try manifest.write(to: dir)
@@ -24,9 +24,9 @@ final class ShardSetTests: XCTestCase {
         XCTAssertEqual(try Manifest.load(from: dir), manifest)
         XCTAssertEqual(manifest.format, "hiclr-shards")
         XCTAssertEqual(manifest.parts, [
-            PartSummary(benchmark: "xsub", part: "train", count: 5, shards: 2,
+            PartSummary(benchmark: .xsub, part: .train, count: 5, shards: 2,
                         labelHistogram: ["0": 2, "1": 1, "2": 1, "3": 1]),
-            PartSummary(benchmark: "xsub", part: "val", count: 2, shards: 1, labelHistogram: ["0": 1, "1": 1]),
+            PartSummary(benchmark: .xsub, part: .val, count: 2, shards: 1, labelHistogram: ["0": 1, "1": 1]),
         ])
         let text = try String(contentsOf: dir.appendingPathComponent("manifest.json"), encoding: .utf8)
         XCTAssertTrue(text.contains("\n  \"createdBy\" : \"hiclr convert --test\",\n  \"dataset\""), "sorted, pretty")
@@ -66,7 +66,7 @@ final class ShardSetTests: XCTestCase {
         let dir = try makeTemporaryDirectory(self)
         _ = try makeSet(dir)
         let set = try ShardSet(directory: dir)
-        let train = try set.samples(benchmark: "xsub", part: "train")
+        let train = try set.samples(benchmark: .xsub, part: .train)
         XCTAssertEqual(train.count, 5)
         XCTAssertEqual(train.readers.count, 2)
         XCTAssertEqual(train.labels, [0, 1, 2, 3, 0])
@@ -77,7 +77,7 @@ final class ShardSetTests: XCTestCase {
             XCTAssertEqual(try train.read(.joint, sample: i), makeSample(i).joint, "sample \(i)")
         }
         XCTAssertThrowsError(try train.read(.joint, sample: 5))
-        XCTAssertThrowsError(try set.samples(benchmark: "xview", part: "train")) { error in
+        XCTAssertThrowsError(try set.samples(benchmark: .xview, part: .train)) { error in
             XCTAssertTrue("\(error)".contains("xsub/train"), "\(error)")
         }
         XCTAssertEqual(try set.verify(), [])
@@ -92,7 +92,7 @@ final class ShardSetTests: XCTestCase {
         try handle.close()
 
         let set = try ShardSet(directory: dir)
-        XCTAssertThrowsError(try set.samples(benchmark: "xsub", part: "train")) { error in
+        XCTAssertThrowsError(try set.samples(benchmark: .xsub, part: .train)) { error in
             XCTAssertEqual((error as? InputError)?.file, url.path)
             XCTAssertTrue("\(error)".contains("truncated"), "\(error)")
         }
@@ -144,6 +144,39 @@ final class ShardSetTests: XCTestCase {
         XCTAssertThrowsError(try ShardReader(url: other)) { error in
             XCTAssertEqual((error as? InputError)?.file, other.path)
             XCTAssertEqual((error as? InputError)?.field, "joint")
+        }
+    }
+
+    /// Parts are sorted by the benchmark and part strings as written (xset < xsub < xview), not by the order of
+    /// the enum cases, so manifests stay byte-identical to the string-typed writer's.
+    func testPartsAreSortedByTheirNames() throws {
+        func record(_ b: Benchmark, _ p: Part) -> ShardRecord {
+            ShardRecord(file: ShardFormat.fileName(benchmark: b, part: p, index: 0), benchmark: b, part: p, count: 1,
+                        sha256: String(repeating: "0", count: 64), bytes: 1, labelHistogram: ["0": 1])
+        }
+        let parts = Manifest.summarize([record(.xview, .train), record(.xsub, .val), record(.xset, .train), record(.xsub, .train)])
+        XCTAssertEqual(parts.map { "\($0.benchmark)/\($0.part)" }, ["xset/train", "xsub/train", "xsub/val", "xview/train"])
+        XCTAssertEqual(ShardFormat.fileName(benchmark: .xview, part: .val, index: 12), "xview_val_00012.h5")
+    }
+
+    /// A manifest naming a benchmark, part or dataset this tool does not know is refused at the field, listing
+    /// the valid values.
+    func testUnknownNamesInTheManifestAreRefusedAtTheField() throws {
+        let dir = try makeTemporaryDirectory(self)
+        _ = try makeSet(dir)
+        let url = dir.appendingPathComponent("manifest.json")
+        let original = try String(contentsOf: url, encoding: .utf8)
+        let cases = [("\"benchmark\" : \"xsub\"", "\"benchmark\" : \"bench\"", "shards[0].benchmark",
+                      "\"bench\" is not a benchmark (xsub, xview or xset)"),
+                     ("\"part\" : \"val\"", "\"part\" : \"test\"", "shards[2].part", "\"test\" is not a part (train or val)"),
+                     ("\"dataset\" : \"ntu60\"", "\"dataset\" : \"ntu61\"", "dataset",
+                      "\"ntu61\" is not a dataset (ntu60, ntu120, pku1 or pku2)")]
+        for (from, to, field, message) in cases {
+            XCTAssertTrue(original.contains(from), from)
+            try Data(original.replacingOccurrences(of: from, with: to).utf8).write(to: url)
+            XCTAssertThrowsError(try Manifest.load(from: dir), field) { error in
+                XCTAssertEqual(error as? InputError, InputError(file: url.path, field: field, message))
+            }
         }
     }
 

@@ -38,7 +38,7 @@ final class ShardWriterTests: XCTestCase {
     func testSamplesEncodedOnceGoToTwoWritersAndMixWithRawOnes() throws {
         let dir = try makeTemporaryDirectory(self)
         var view = testInfo
-        view.benchmark = "xview"
+        view.benchmark = .xview
         let sub = try ShardWriter(directory: dir, info: testInfo, shardSize: 3, blockSize: 2)
         let other = try ShardWriter(directory: dir, info: view, shardSize: 3, blockSize: 2)
         for seed in 0..<5 {
@@ -144,12 +144,32 @@ final class ShardWriterTests: XCTestCase {
         XCTAssertEqual(try listFiles(dir), [])
     }
 
-    func testInvalidBenchmarkNameIsRejected() throws {
+    /// The writer takes only typed names (an invalid one such as "x_sub" no longer compiles); a shard file whose
+    /// `dataset`, `benchmark` or `part` attribute holds another string is refused when read, naming the attribute
+    /// and listing the valid values.
+    func testUnknownNameInAShardAttributeIsRejected() throws {
         let dir = try makeTemporaryDirectory(self)
-        var info = testInfo
-        info.benchmark = "x_sub"
-        XCTAssertThrowsError(try ShardWriter(directory: dir, info: info)) { error in
-            XCTAssertEqual((error as? InputError)?.field, "benchmark")
+        let record = try writeShards(dir, count: 2, shardSize: 2)[0]
+        let url = dir.appendingPathComponent(record.file)
+        let cases = [("benchmark", "x_sub", "\"x_sub\" is not a benchmark (xsub, xview or xset)"),
+                     ("part", "test", "\"test\" is not a part (train or val)"),
+                     ("dataset", "bench", "\"bench\" is not a dataset (ntu60, ntu120, pku1 or pku2)")]
+        for (attribute, value, message) in cases {
+            let original = try ShardReader(url: url).info
+            do {
+                let file = try HDF5File(opening: url.path, mode: .readWrite)
+                try file.setAttribute(attribute, .string(value))
+                try file.close()
+            }
+            XCTAssertThrowsError(try ShardReader(url: url), attribute) { error in
+                XCTAssertEqual(error as? InputError, InputError(file: url.path, field: attribute, message))
+            }
+            let file = try HDF5File(opening: url.path, mode: .readWrite)
+            let restored = ["benchmark": original.benchmark.rawValue, "part": original.part.rawValue,
+                            "dataset": original.dataset.rawValue][attribute]!
+            try file.setAttribute(attribute, .string(restored))
+            try file.close()
+            XCTAssertEqual(try ShardReader(url: url).info, original)
         }
     }
 

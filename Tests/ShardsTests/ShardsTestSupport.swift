@@ -31,7 +31,7 @@ func makeSample(_ seed: Int) -> ShardSample {
                        joint: joint, bone: joint.bones(), motion: joint.motion())
 }
 
-let testInfo = ShardSetInfo(dataset: "ntu60", benchmark: "xsub", part: "train", mode: "reference",
+let testInfo = ShardSetInfo(dataset: .ntu60, benchmark: .xsub, part: .train, mode: "reference",
                             options: ["frames": "50", "missing": "none"], toolVersion: "0.1.0-test")
 
 /// Writes `count` samples (seeds 0..<count) with shards of `shardSize`; returns the records.

@@ -34,6 +34,8 @@ final class ConfigSchemaTests: XCTestCase {
             ("  lr: 0.05", "  lr: -1"),
             ("  epochs: 5", "  epochz: 5"),
             ("name: hiclr-fixtures-tiny\n", ""),
+            ("benchmark: xview", "benchmark: bench"),
+            ("part: train", "part: test"),
         ]
         var urls: [URL] = []
         for (i, (from, to)) in broken.enumerated() {
@@ -46,5 +48,21 @@ final class ConfigSchemaTests: XCTestCase {
             }
         }
         for (file, errors) in try schemaErrors(urls) { XCTAssertFalse(errors.isEmpty, file) }
+    }
+
+    /// An unknown benchmark or part is refused at its field, listing the valid values.
+    func testUnknownBenchmarkOrPartListsTheValidValues() throws {
+        let good = try String(contentsOf: repository.appendingPathComponent("configs/fixtures_tiny.yaml"), encoding: .utf8)
+        for (from, to, expected) in [("benchmark: xview", "benchmark: xsubb", "\"xsubb\" is not a benchmark (xsub, xview or xset)"),
+                                     ("part: train", "part: test", "\"test\" is not a part (train or val)")] {
+            let url = temporaryDirectory("config").appendingPathComponent("names.yaml")
+            try good.replacingOccurrences(of: from, with: to).write(to: url, atomically: true, encoding: .utf8)
+            XCTAssertThrowsError(try TrainConfig.load(path: url.path), to) { e in
+                XCTAssertTrue("\(e)".contains(url.path) && "\(e)".contains(expected), "\(e)")
+            }
+        }
+        let config = try TrainConfig.load(path: repository.appendingPathComponent("configs/fixtures_tiny.yaml").path)
+        XCTAssertEqual(config.benchmark, .xview)
+        XCTAssertEqual(config.part, .train)
     }
 }

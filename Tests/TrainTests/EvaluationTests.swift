@@ -75,8 +75,8 @@ final class FinetuneTests: XCTestCase {
     /// augmentation, the loss falling, softmax scores for every sample scored.
     func testSemiSupervisedFinetuneFitsTheLabelledSubset() throws {
         let shards = try makeSyntheticShards(classes: 4, perClass: 8, valPerClass: 4)
-        let train = try ShardSource.open(directory: shards, benchmark: "xsub", part: "train")
-        let test = try ShardSource.open(directory: shards, benchmark: "xsub", part: "val")
+        let train = try ShardSource.open(directory: shards, benchmark: .xsub, part: .train)
+        let test = try ShardSource.open(directory: shards, benchmark: .xsub, part: .val)
         var model = TrainConfig.ModelSettings()
         model.hiddenChannels = 8; model.hiddenDim = 32; model.featureDim = 8; model.dropout = 0
         var tuner = Finetuner()

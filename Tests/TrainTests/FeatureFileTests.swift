@@ -19,7 +19,7 @@ final class FeatureFileTests: XCTestCase {
         try trainer.saveCheckpoint(to: checkpoint)
 
         let encoder = try PretrainedEncoder(checkpoint: checkpoint)
-        let part = try ShardSource.open(directory: shards, benchmark: "xsub", part: "val")
+        let part = try ShardSource.open(directory: shards, benchmark: .xsub, part: .val)
         let model = try encoder.makeEncoder(head: .none, key: RandomKey(seed: 1))
         let whole = try FeatureExtractor.extract(model, part: part, stream: .joint, batch: 64)
         // Evaluation mode: a sample's feature does not depend on the batch it is in (running statistics).

@@ -12,8 +12,8 @@ import XCTest
 /// exactly the invariance the paper's augmentations teach.
 final class PretrainingTests: XCTestCase {
     func accuracies(_ encoder: PretrainedEncoder, shards: URL, seed: UInt64) throws -> (knn: Double, linear: Double) {
-        let train = try ShardSource.open(directory: shards, benchmark: "xsub", part: "train")
-        let test = try ShardSource.open(directory: shards, benchmark: "xsub", part: "val")
+        let train = try ShardSource.open(directory: shards, benchmark: .xsub, part: .train)
+        let test = try ShardSource.open(directory: shards, benchmark: .xsub, part: .val)
         let model = try encoder.makeEncoder(head: .none, key: RandomKey(seed: seed))
         let a = try FeatureExtractor.extract(model, part: train, stream: .joint)
         let b = try FeatureExtractor.extract(model, part: test, stream: .joint)

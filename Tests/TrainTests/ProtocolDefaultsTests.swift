@@ -72,7 +72,7 @@ final class ProtocolDefaultsTests: XCTestCase {
     /// batches and scores every test sample.
     func testFinetuneWithoutAugmentation() throws {
         let shards = try makeSyntheticShards(classes: 4, perClass: 4, valPerClass: 2)
-        let train = try ShardSource.open(directory: shards, benchmark: "xsub", part: "train")
+        let train = try ShardSource.open(directory: shards, benchmark: .xsub, part: .train)
         var model = TrainConfig.ModelSettings()
         model.hiddenChannels = 4; model.hiddenDim = 8; model.featureDim = 8; model.dropout = 0
         var tuner = Finetuner()

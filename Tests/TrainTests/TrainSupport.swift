@@ -49,8 +49,8 @@ func syntheticClip(label: Int, variant: Int, nuisance: Float = 0.5) -> SkeletonC
 func makeSyntheticShards(classes: Int = 4, perClass: Int = 8, valPerClass: Int = 4) throws -> URL {
     let dir = temporaryDirectory("train-shards")
     var records: [ShardRecord] = []
-    for (part, count, offset) in [("train", perClass, 0), ("val", valPerClass, 1000)] {
-        let info = ShardSetInfo(dataset: "ntu60", benchmark: "xsub", part: part, mode: "reference", options: [:],
+    for (part, count, offset) in [(Part.train, perClass, 0), (Part.val, valPerClass, 1000)] {
+        let info = ShardSetInfo(dataset: .ntu60, benchmark: .xsub, part: part, mode: "reference", options: [:],
                                 toolVersion: "test")
         let writer = try ShardWriter(directory: dir, info: info, shardSize: 64)
         for i in 0..<(classes * count) {
@@ -60,7 +60,7 @@ func makeSyntheticShards(classes: Int = 4, perClass: Int = 8, valPerClass: Int =
         }
         records += try writer.finish()
     }
-    try Manifest(dataset: "ntu60", mode: "reference", toolVersion: "test", createdBy: "test", shards: records).write(to: dir)
+    try Manifest(dataset: .ntu60, mode: "reference", toolVersion: "test", createdBy: "test", shards: records).write(to: dir)
     return dir
 }
 

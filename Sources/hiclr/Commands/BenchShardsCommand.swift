@@ -53,11 +53,11 @@ struct BenchShardsCommand: ParsableCommand {
 
         let baseline = try Self.seconds { try writeWithLibraryFilters(all, to: root.appendingPathComponent("baseline")) }
         report("write: libhdf5 deflate filter (baseline)", baseline, baseline)
-        let info = ShardSetInfo(dataset: "ntu60", benchmark: "bench", part: "train", mode: "reference",
+        let info = ShardSetInfo(dataset: .ntu60, benchmark: .xsub, part: .train, mode: "reference",
                                 toolVersion: HiCLRVersion.string)
         func finish(_ writer: ShardWriter, _ dir: URL) throws {
             let records = try writer.finish()
-            try Manifest(dataset: "ntu60", mode: "reference", toolVersion: HiCLRVersion.string,
+            try Manifest(dataset: .ntu60, mode: "reference", toolVersion: HiCLRVersion.string,
                          createdBy: "hiclr bench shards", shards: records).write(to: dir)
         }
         let serialDir = root.appendingPathComponent("serial")
@@ -77,7 +77,7 @@ struct BenchShardsCommand: ParsableCommand {
             try finish(writer, parallelDir)
         }
         report("write: EncodedShardSample on \(workers) threads + ShardWriter", parallel, baseline)
-        let part: ShardPart? = try ShardSet(directory: parallelDir).samples(benchmark: "bench", part: "train")
+        let part: ShardPart? = try ShardSet(directory: parallelDir).samples(benchmark: .xsub, part: .train)
         guard let part else { return }
 
         let readBaseline = try Self.seconds { try readWithLibraryFilters(part) }

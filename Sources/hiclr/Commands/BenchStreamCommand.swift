@@ -99,7 +99,7 @@ struct BenchStreamCommand: ParsableCommand {
                                                               bodies: 1, joint: joint, bone: try source.read(.bone, sample: i),
                                                               motion: try source.read(.motion, sample: i))))
         }
-        let info = ShardSetInfo(dataset: "bench", benchmark: source.benchmark, part: source.part, mode: "reference",
+        let info = ShardSetInfo(dataset: source.readers[0].info.dataset, benchmark: source.benchmark, part: source.part, mode: "reference",
                                 options: [:], toolVersion: ConvertVersion.tool)
         let writer = try ShardWriter(directory: dir, info: info, shardSize: 4096)
         for i in 0..<samples {
@@ -108,7 +108,7 @@ struct BenchStreamCommand: ParsableCommand {
             try writer.append(sample)
         }
         let records = try writer.finish()
-        try Manifest(dataset: "bench", mode: "reference", toolVersion: ConvertVersion.tool,
+        try Manifest(dataset: info.dataset, mode: "reference", toolVersion: ConvertVersion.tool,
                      createdBy: "hiclr bench stream", shards: records).write(to: dir)
     }
 }

@@ -5,8 +5,6 @@ import Preprocess
 import RawData
 import SkeletonCore
 
-extension DatasetKind: ExpressibleByArgument {}
-extension Benchmark: ExpressibleByArgument {}
 extension PreprocessMode: ExpressibleByArgument {}
 
 /// `hiclr convert`: raw NTU / PKU-MMD skeletons → HDF5 shards + manifest.json.

@@ -34,8 +34,8 @@ struct DumpCommand: ParsableCommand {
     @Option(help: "Sample indices within the part: e.g. 0-15, 7 or 0-3,8 (default: the first 16, or all if fewer).")
     var samples: String?
 
-    @Option(help: "Part, e.g. train or test (default: the manifest's first part).")
-    var part: String?
+    @Option(help: "Part: train or val (default: the manifest's first part).")
+    var part: Part?
 
     @Option(help: "Output folder (created if needed).")
     var out: String

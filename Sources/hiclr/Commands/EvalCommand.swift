@@ -30,11 +30,11 @@ struct EvalSource: ParsableArguments {
 
     @OptionGroup var shardSet: ShardOptions
 
-    @Option(help: "Part whose labels train the classifier / bank.")
-    var trainPart: String = "train"
+    @Option(help: "Part whose labels train the classifier / bank: train or val.")
+    var trainPart: Part = .train
 
-    @Option(help: "Part that is scored.")
-    var testPart: String = "val"
+    @Option(help: "Part that is scored: train or val.")
+    var testPart: Part = .val
 
     @Option(help: "Input stream (default: the one the checkpoint was trained on).")
     var stream: SkeletonStream?
@@ -66,8 +66,7 @@ struct EvalSource: ParsableArguments {
         let train = try ShardSource.open(directory: dir, benchmark: shardSet.benchmark, part: trainPart)
         let test = try ShardSource.open(directory: dir, benchmark: train.benchmark, part: testPart)
         let dataset = try ShardSet(directory: dir).manifest.dataset
-        let known = ["ntu60": 60, "ntu120": 120, "pku1": 51, "pku2": 41][dataset]
-        let count = classes ?? known ?? ((train.labels + test.labels).max() ?? 0) + 1
+        let count = classes ?? dataset.classCount
         return (train, test, count)
     }
 

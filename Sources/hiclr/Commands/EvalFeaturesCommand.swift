@@ -23,8 +23,8 @@ struct EvalFeaturesCommand: ParsableCommand {
 
     @OptionGroup var shardSet: ShardOptions
 
-    @Option(help: "Part whose samples are encoded, e.g. train or val.")
-    var part: String
+    @Option(help: "Part whose samples are encoded: train or val.")
+    var part: Part
 
     @Option(help: "Input stream (default: the one the checkpoint was trained on).")
     var stream: SkeletonStream?
@@ -48,7 +48,7 @@ struct EvalFeaturesCommand: ParsableCommand {
             let input = stream ?? SkeletonStream(rawValue: encoder.stream) ?? .joint
             let set = try FeatureExtractor.extract(model, part: source, stream: input, batch: batch)
             try FeatureFile.write(set, attributes: ["checkpoint": checkpoint, "stream": input.rawValue,
-                                                    "benchmark": source.benchmark, "part": source.part],
+                                                    "benchmark": source.benchmark.rawValue, "part": source.part.rawValue],
                                   to: URL(fileURLWithPath: out))
             print("\(source.benchmark)/\(source.part): \(set.count) samples × \(set.features.shape[1]) features "
                   + "[\(input.rawValue)] written to \(out)")

@@ -25,8 +25,8 @@ struct StreamCommand: ParsableCommand {
     @Option(help: shippedHelp(.pipeline, "Pipeline"))
     var pipeline: String
 
-    @Option(help: "Part to read.")
-    var part: String = "train"
+    @Option(help: "Part to read: train or val.")
+    var part: Part = .train
 
     @Option(help: "Samples per batch.")
     var batch: Int = 128

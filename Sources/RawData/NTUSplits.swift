@@ -1,38 +1,4 @@
-/// The raw datasets the converter reads.
-public enum DatasetKind: String, CaseIterable, Codable, Sendable {
-    case ntu60, ntu120, pku1, pku2
-
-    /// Benchmarks defined for the dataset, in the order they are written.
-    public var benchmarks: [Benchmark] {
-        switch self {
-        case .ntu60: return [.xsub, .xview]
-        case .ntu120: return [.xsub, .xset]
-        case .pku1, .pku2: return [.xsub, .xview]
-        }
-    }
-
-    /// Number of action classes.
-    public var classCount: Int {
-        switch self {
-        case .ntu60: return 60
-        case .ntu120: return 120
-        case .pku1: return 51
-        case .pku2: return 41
-        }
-    }
-
-    public var isNTU: Bool { self == .ntu60 || self == .ntu120 }
-}
-
-/// An evaluation benchmark (train/test split rule).
-public enum Benchmark: String, CaseIterable, Codable, Sendable {
-    case xsub, xview, xset
-}
-
-/// Which side of a benchmark a sample belongs to.
-public enum Part: String, CaseIterable, Codable, Sendable {
-    case train, val
-}
+import SkeletonCore
 
 /// The NTU split rules (docs/raw-formats.md, "Benchmarks").
 public enum NTUSplits {

@@ -4,6 +4,7 @@ import Foundation
 import Loader
 import Shards
 import SkeletonCore
+import TensorModule
 import TestSupport
 import XCTest
 
@@ -185,11 +186,20 @@ final class BenchTests: XCTestCase {
     }
 
     func testEngineOneStepAtBatchTwoFramesEight() throws {
+        // The benchmark sets the engine's process-wide worker count and pool limit: restored for the tests after.
+        let (workers, poolLimit) = (Parallel.workerCount, TensorStoragePool.limitBytes)
+        addTeardownBlock {
+            Parallel.workerCount = workers
+            TensorStoragePool.limitBytes = poolLimit
+            TensorStoragePool.drain()
+        }
         var announced: Int?
         let r = try EngineBenchmark.run(EngineBenchmark.Options(batch: 2, frames: 8, steps: 1, warmup: 0, workers: 2, poolGiB: 0)) {
             announced = $0
         }
         XCTAssertEqual(announced, 2)
+        XCTAssertEqual(Parallel.workerCount, 2)
+        XCTAssertEqual(TensorStoragePool.limitBytes, 0)
         XCTAssertEqual(r.workers, 2)
         XCTAssertEqual(r.batch, 2)
         XCTAssertEqual(r.frames, 8)

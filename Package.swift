@@ -67,9 +67,13 @@ let package = Package(
 
         .target(name: "LoaderC", dependencies: ["Loader", "Augment", "Shards", "SkeletonCore"]),
 
+        // The measuring code of `hiclr bench` (timing loops, baselines, replicated inputs), one file per benchmark.
+        .target(name: "Bench", dependencies: ["SkeletonCore", "RawData", "Preprocess", "Convert", "Export", "HDF5", "Shards",
+                                              "Augment", "Loader", "BLASModule", "CounterRandom", "TensorModule", "Models"]),
+
         .executableTarget(name: "hiclr", dependencies: [
             "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Export", "Augment", "Loader",
-            "BLASModule", "TensorModule", "Models", "Train", "HDF5", "ShippedFiles", "CounterRandom", "Dump",
+            "TensorModule", "Train", "ShippedFiles", "CounterRandom", "Dump", "Bench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -93,6 +97,8 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorModule", "CounterRandom", "TensorTestSupport"],
                     resources: [.copy("Golden")]),
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Augment", "Loader", "Shards", "SkeletonCore", "TensorModule",
+                                                    "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles", "TestSupport"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "TensorModule", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",
                                                     "CounterRandom", "ShippedFiles", "TestSupport", "TensorTestSupport"],

@@ -1,9 +1,6 @@
 import ArgumentParser
-import BLASModule
-import CounterRandom
+import Bench
 import Foundation
-import Models
-import TensorModule
 
 /// `hiclr bench engine`: one training step of the HiCLR encoder (forward, backward, SGD) on
 /// random data, against raw `sgemm` throughput on the encoder's dominant GEMM shape.
@@ -48,80 +45,22 @@ struct BenchEngineCommand: ParsableCommand {
     }
 
     func run() throws {
-        if let workers { Parallel.workerCount = workers }
-        TensorStoragePool.limitBytes = Int(poolGib * Double(1 << 30))
-        print("engine workers: \(Parallel.workerCount) (OpenBLAS single-threaded inside each call)")
-
-        let model = STGCN(configuration: .hiclr, key: RandomKey(seed: 1))
-        let optimizer = SGD(parameters: model.parameters, learningRate: 0.1, momentum: 0.9, weightDecay: 1e-4)
-        let inputKey = RandomKey(seed: 2)
-        let input = Tensor(shape: [batch, 3, frames, 25, 2]) { inputKey.normal(at: $0) }
-        let gradientKey = RandomKey(seed: 3)
-        let outputGradient = Tensor(shape: [batch, 128]) { gradientKey.normal(at: $0) / Float(batch) }
-
-        var forward: [Double] = [], backward: [Double] = [], update: [Double] = []
-        for step in 0..<(warmup + steps) {
-            let t0 = now()
-            let result = model.forward(input, training: true, key: RandomKey(seed: 4).derived(UInt64(step)))
-            let t1 = now()
-            optimizer.zeroGradients()
-            guard let tape = result.tape else { throw ValidationError("forward recorded no tape") }
-            model.backward(tape, outputGradient: outputGradient)
-            let t2 = now()
-            optimizer.step()
-            let t3 = now()
-            if step >= warmup {
-                forward.append(t1 - t0)
-                backward.append(t2 - t1)
-                update.append(t3 - t2)
+        let options = EngineBenchmark.Options(batch: batch, frames: frames, steps: steps, warmup: warmup, workers: workers,
+                                              poolGiB: poolGib)
+        let r = try benchValidation {
+            try EngineBenchmark.run(options) { workers in
+                print("engine workers: \(workers) (OpenBLAS single-threaded inside each call)")
             }
         }
-        let stepSeconds = median(zip(zip(forward, backward), update).map { $0.0 + $0.1 + $1 })
-        let flops = 6 * Double(model.multiplyAdds(batch: batch, frames: frames))
-        let engineRate = flops / stepSeconds / 1e9
-        // The baseline runs after the engine: OpenBLAS's own threads, once woken, keep spinning
-        // for a while and would slow the engine down.
-        let gemmRate = sgemmBaseline(columns: batch * 2 * 25, threads: Parallel.workerCount)
-
-        print("step (batch \(batch) × [3, \(frames), 25, 2]): \(ms(stepSeconds)) ms "
-            + "= forward \(ms(median(forward))) + backward \(ms(median(backward))) + SGD \(ms(median(update))) ms "
-            + "(median of \(steps))")
-        print(String(format: "analytic work: %.1f GFLOP per step → %.1f GFLOP/s", flops / 1e9, engineRate))
+        print("step (batch \(r.batch) × [3, \(r.frames), 25, 2]): \(ms(r.stepSeconds)) ms "
+            + "= forward \(ms(r.forwardSeconds)) + backward \(ms(r.backwardSeconds)) + SGD \(ms(r.updateSeconds)) ms "
+            + "(median of \(r.steps))")
+        print(String(format: "analytic work: %.1f GFLOP per step → %.1f GFLOP/s", r.flops / 1e9, r.engineGFLOPS))
         print(String(format: "baseline cblas_sgemm 256×2304×%d, OpenBLAS %d threads: %.1f GFLOP/s",
-                     batch * 50, Parallel.workerCount, gemmRate))
+                     r.sgemmColumns, r.workers, r.sgemmGFLOPS))
         print(String(format: "engine / sgemm throughput: %.2f   (a step at sgemm speed: %.0f ms)",
-                     engineRate / gemmRate, flops / gemmRate / 1e6))
+                     r.engineToSgemm, r.stepSecondsAtSgemmSpeed * 1000))
     }
 
-    /// GFLOP/s of `cblas_sgemm` for block 10's temporal convolution shape, OpenBLAS using
-    /// `threads` threads (restored to single-threaded afterwards, as the engine runs it).
-    private func sgemmBaseline(columns: Int, threads: Int) -> Double {
-        BLAS.threadCount = threads
-        defer { BLAS.threadCount = 1 }
-        let (m, k) = (256, 2304)
-        let key = RandomKey(seed: 5)
-        let a = Tensor(shape: [m, k]) { key.uniform(at: $0) }
-        let b = Tensor(shape: [k, columns]) { key.uniform(at: $0 + m * k) }
-        let c = Tensor(shape: [m, columns])
-        func once() {
-            a.withUnsafeBufferPointer { pa in
-                b.withUnsafeBufferPointer { pb in
-                    c.withUnsafeMutableBufferPointer { pc in
-                        BLAS.sgemm(MatrixView(pa, rows: m, columns: k), .none, MatrixView(pb, rows: k, columns: columns),
-                                   .none, into: MutableMatrixView(pc, rows: m, columns: columns))
-                    }
-                }
-            }
-        }
-        once()
-        let repeats = 13
-        let start = now()
-        for _ in 0..<repeats { once() }
-        let seconds = (now() - start) / Double(repeats)
-        return 2 * Double(m * k * columns) / seconds / 1e9
-    }
-
-    private func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
     private func ms(_ seconds: Double) -> String { String(format: "%.0f", seconds * 1000) }
-    private func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Augment
+import Bench
 import Foundation
 import SkeletonCore
 import Loader
@@ -101,7 +102,7 @@ struct StreamCommand: ParsableCommand {
               + "views \(branches.joined(separator: ",")) × streams \(streams.joined(separator: ",")), "
               + "batch \(batch), \(workers) worker(s), rank \(rank)/\(world)")
         var samples = 0, bytes = 0
-        let seconds = try measureSeconds {
+        let seconds = try Measure.seconds {
             for e in epoch..<(epoch + epochs) {
                 let stream = loader.batches(epoch: e, startingAt: e == epoch ? startBatch : 0)
                 let bar = hash ? nil : ProgressBar(label: "epoch \(e)", total: stream.plan.batchCount, unit: "batches")

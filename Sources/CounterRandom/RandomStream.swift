@@ -148,28 +148,55 @@ public struct RandomStream: Sendable, Equatable, Codable {
     /// value 2i and z₁ to value 2i+1 (an odd last value gets z₀ only).
     public mutating func addNormals(to values: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
         let batch = 256
+        let pairsPerRound = batch / 2
+        // Per round: the candidate pairs' u, v, s (vectorisable), then the accepted ones compacted in order, then
+        // f = √(−2 ln s / s) and the additions. The arithmetic of every value is the same as pair by pair.
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: batch) { words in
-            var i = 0
-            while i < count {
-                // Enough words for the pairs still needed, if none were rejected; rejected pairs leave the
-                // rest for the next round. Words left over go back: the stream position only counts used words.
-                let pairsNeeded = (count - i + 1) / 2
-                let take = min(batch, 2 * pairsNeeded)
-                let start = position
-                fill(UnsafeMutableBufferPointer(rebasing: words[0..<take]))
-                var used = 0
-                while used + 1 < take && i < count {
-                    let u = Float(words[used] >> 8) * 0x1p-23 - 1
-                    let v = Float(words[used + 1] >> 8) * 0x1p-23 - 1
-                    used += 2
-                    let s = u * u + v * v
-                    guard s < 1, s > 0 else { continue }
-                    let f = (-2 * logf(s) / s).squareRoot()
-                    values[i] += mean + std * (u * f)
-                    if i + 1 < count { values[i + 1] += mean + std * (v * f) }
-                    i += 2
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * pairsPerRound) { uvs in
+                withUnsafeTemporaryAllocation(of: Int32.self, capacity: pairsPerRound) { accepted in
+                    let us = uvs.baseAddress!, vs = us + pairsPerRound, ss = vs + pairsPerRound
+                    let picks = accepted.baseAddress!
+                    var i = 0
+                    while i < count {
+                        // Enough words for the pairs still needed, if none were rejected; rejected pairs leave the
+                        // rest for the next round. Words left over go back: the stream position only counts used
+                        // words.
+                        let pairsNeeded = (count - i + 1) / 2
+                        let take = min(batch, 2 * pairsNeeded)
+                        let pairs = take / 2
+                        let start = position
+                        fill(UnsafeMutableBufferPointer(rebasing: words[0..<take]))
+                        let w = words.baseAddress!
+                        for p in 0..<pairs {
+                            let u = Float(w[2 * p] >> 8) * 0x1p-23 - 1
+                            let v = Float(w[2 * p + 1] >> 8) * 0x1p-23 - 1
+                            us[p] = u
+                            vs[p] = v
+                            ss[p] = u * u + v * v
+                        }
+                        // Accepted pairs in order, stopping at the one that completes the values still needed.
+                        var m = 0, consumed = pairs
+                        for p in 0..<pairs {
+                            let s = ss[p]
+                            picks[m] = Int32(truncatingIfNeeded: p)
+                            m &+= (s < 1 && s > 0) ? 1 : 0
+                            if m == pairsNeeded {
+                                consumed = p + 1
+                                break
+                            }
+                        }
+                        for k in 0..<m {
+                            let p = Int(picks[k])
+                            let s = ss[p]
+                            let f = (-2 * logf(s) / s).squareRoot()
+                            let at = i + 2 * k
+                            values[at] += mean + std * (us[p] * f)
+                            if at + 1 < count { values[at + 1] += mean + std * (vs[p] * f) }
+                        }
+                        i += 2 * m
+                        rewind(to: start + UInt64(2 * consumed))
+                    }
                 }
-                rewind(to: start + UInt64(used))
             }
         }
     }

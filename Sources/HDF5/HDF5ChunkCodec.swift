@@ -78,7 +78,10 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
         }
         var staged: [UInt8]
         if deflateApplied {
-            staged = [UInt8](repeating: 0, count: output.count)
+            // Every byte is written by the decompressor (checked: size == output.count) before it is read.
+            staged = [UInt8](unsafeUninitializedCapacity: output.count) { _, initialized in
+                initialized = output.count
+            }
             var size = 0
             let status = DeflatePool.shared.withDecompressor { decompressor in
                 staged.withUnsafeMutableBytes { destination in
@@ -127,6 +130,18 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
             return
         }
         let n = bytes.count / elementSize
+        if elementSize == 4, let target = output.baseAddress, n > 0 {
+            // float32 / int32 (every shard stream): gather the four byte planes into little-endian words.
+            bytes.withUnsafeBufferPointer { src in
+                let p0 = src.baseAddress!, p1 = p0 + n, p2 = p0 + 2 * n, p3 = p0 + 3 * n
+                for i in 0..<n {
+                    let word = UInt32(p0[i]) | UInt32(p1[i]) << 8 | UInt32(p2[i]) << 16 | UInt32(p3[i]) << 24
+                    target.storeBytes(of: word.littleEndian, toByteOffset: 4 * i, as: UInt32.self)
+                }
+                for k in (4 * n)..<bytes.count { output[k] = src[k] }
+            }
+            return
+        }
         bytes.withUnsafeBufferPointer { src in
             for j in 0..<elementSize {
                 let base = j * n

@@ -52,13 +52,24 @@ final class BatchBuilder {
         let n = valuesPerSample
         let b = samples.count
         let maskSize = frames * SkeletonLayout.joints
-        var views: [ViewBatch] = pipeline.branches.map { branch in
-            ViewBatch(branch: branch.name, frames: frames, streams: streams,
-                      data: streams.map { _ in [Float](repeating: 0, count: b * n) },
-                      mask: branch.hasJointMask ? [Bool](repeating: false, count: b * maskSize) : nil,
-                      records: [])
-        }
         let fromShard = pipeline.streams.derive != .afterAugmentation
+        // After augmentation every stream slot of every sample is written in full below, so the buffers need no
+        // zero fill; the `from_shard` path may leave a stream the shard lacks at zero.
+        func buffer() -> [Float] {
+            fromShard ? [Float](repeating: 0, count: b * n)
+                : [Float](unsafeUninitializedCapacity: b * n) { _, initialized in initialized = b * n }
+        }
+        var views: [ViewBatch] = pipeline.branches.map { branch in
+            var records: [[StageRecord]] = []
+            records.reserveCapacity(b)
+            return ViewBatch(branch: branch.name, frames: frames, streams: streams,
+                             data: streams.map { _ in buffer() },
+                             mask: branch.hasJointMask ? [Bool](repeating: false, count: b * maskSize) : nil,
+                             records: records)
+        }
+        // The joint stream is augmented in its batch slot (no copy through `view`); the other streams derive
+        // from that slot.
+        let jointSlot = streams.firstIndex(of: .joint)
         for (i, id) in samples.enumerated() {
             if fromShard {
                 try addFromShard(id, at: i, into: &views, epoch: epoch)
@@ -66,14 +77,34 @@ final class BatchBuilder {
             }
             try dataset.read(.joint, sample: id, into: source)
             for v in views.indices {
-                _ = view.update(fromContentsOf: source)
-                let outcome = runner.augment(branch: v, frames: frames, output: view, scratch: scratch, sampleID: id,
+                let outcome: BranchOutcome
+                if let kj = jointSlot {
+                    outcome = views[v].data[kj].withUnsafeMutableBufferPointer { all in
+                        let slot = UnsafeMutableBufferPointer(rebasing: all[(i * n)..<((i + 1) * n)])
+                        _ = slot.update(fromContentsOf: source)
+                        return runner.augment(branch: v, frames: frames, output: slot, scratch: scratch, sampleID: id,
+                                              epoch: epoch, seed: seed, partner: partner)
+                    }
+                    for (k, stream) in streams.enumerated() where k != kj {
+                        let joint = views[v].data[kj]
+                        joint.withUnsafeBufferPointer { j in
+                            views[v].data[k].withUnsafeMutableBufferPointer { all in
+                                stream.derive(from: UnsafeBufferPointer(rebasing: j[(i * n)..<((i + 1) * n)]),
+                                              frames: frames,
+                                              into: UnsafeMutableBufferPointer(rebasing: all[(i * n)..<((i + 1) * n)]))
+                            }
+                        }
+                    }
+                } else {
+                    _ = view.update(fromContentsOf: source)
+                    outcome = runner.augment(branch: v, frames: frames, output: view, scratch: scratch, sampleID: id,
                                              epoch: epoch, seed: seed, partner: partner)
-                let augmented = UnsafeBufferPointer(view)
-                for (k, stream) in streams.enumerated() {
-                    views[v].data[k].withUnsafeMutableBufferPointer { all in
-                        stream.derive(from: augmented, frames: frames,
-                                      into: UnsafeMutableBufferPointer(rebasing: all[(i * n)..<((i + 1) * n)]))
+                    let augmented = UnsafeBufferPointer(view)
+                    for (k, stream) in streams.enumerated() {
+                        views[v].data[k].withUnsafeMutableBufferPointer { all in
+                            stream.derive(from: augmented, frames: frames,
+                                          into: UnsafeMutableBufferPointer(rebasing: all[(i * n)..<((i + 1) * n)]))
+                        }
                     }
                 }
                 if let mask = outcome.mask {

@@ -53,9 +53,18 @@ public struct TemporalCrop: AugmentationStage {
         guard start != pad else { return } // the identity crop
         clip.copyToScratch()
         let stride = ClipBuffer.frameStride
+        // Output frames middleLo ..< middleHi show source frames t + start − pad: one contiguous copy per channel;
+        // the reflected frames before and after go one by one.
+        let middleLo = min(max(pad - start, 0), frames), middleHi = max(min(pad + frames - start, frames), middleLo)
         for c in 0..<3 {
             let base = c * clip.channelStride
-            for t in 0..<frames {
+            for t in 0..<middleLo {
+                let s = Self.sourceFrame(t, frames: frames, padding: pad, start: start)
+                (clip.values + base + t * stride).update(from: clip.scratch + base + s * stride, count: stride)
+            }
+            (clip.values + base + middleLo * stride).update(from: clip.scratch + base + (middleLo + start - pad) * stride,
+                                                            count: (middleHi - middleLo) * stride)
+            for t in middleHi..<frames {
                 let s = Self.sourceFrame(t, frames: frames, padding: pad, start: start)
                 (clip.values + base + t * stride).update(from: clip.scratch + base + s * stride, count: stride)
             }

@@ -1,6 +1,6 @@
+import CounterRandom
 import Tensor
 
-// In its own file: Trainer.swift also imports Augment, whose RandomKey would make the name ambiguous.
 extension Trainer {
     /// One optimisation step in the reference's order (processor/pretrain_hiclr.py:98-126): gradients zeroed,
     /// the model's forward and backward (the key encoder follows by momentum before the key pass, the keys are

@@ -1,3 +1,4 @@
+import CounterRandom
 import Foundation
 import HDF5
 import Models

@@ -25,6 +25,28 @@ LAYOUT_VERSION = 2
 LAYOUT_ATTRIBUTE = "layout_version"
 FORMAT = "hiclr-checkpoint"
 OPTIMIZER_PREFIX = "optimizer."
+# Integrity (Sources/Train/StateDictFile.swift): each dataset's sha256 of its stored bytes, and the root attributes'
+# sha256 over UTF-8 lines "name=value\n" sorted by name (itself excluded). Checked when present.
+CHECKSUM_ATTRIBUTE = "sha256"
+METADATA_CHECKSUM_ATTRIBUTE = "metadata_sha256"
+
+
+def _sha256(data):
+    import hashlib
+    return hashlib.sha256(data).hexdigest()
+
+
+def _metadata_digest(attrs):
+    lines = "".join(f"{k}={attrs[k]}\n" for k in sorted(attrs) if k != METADATA_CHECKSUM_ATTRIBUTE)
+    return _sha256(lines.encode("utf-8"))
+
+
+def _plain(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
 
 
 def _torch():
@@ -67,7 +89,18 @@ def read_arrays(path, optimizer=False):
                 continue
             if item.dtype.kind not in "fiub":
                 raise CheckpointError(f"{path} [{name}]: unsupported element type {item.dtype}")
-            out[name] = np.asarray(item[()])
+            array = np.asarray(item[()])
+            if CHECKSUM_ATTRIBUTE in item.attrs:
+                stored = _plain(item.attrs[CHECKSUM_ATTRIBUTE])
+                if _sha256(np.ascontiguousarray(array).tobytes()) != stored:
+                    raise CheckpointError(f"{path} [{name}]: the values do not match the sha256 stored when the "
+                                          "checkpoint was written: the file is damaged (use an earlier checkpoint)")
+            out[name] = array
+        if METADATA_CHECKSUM_ATTRIBUTE in f.attrs:
+            attrs = {k: _plain(v) for k, v in f.attrs.items()}
+            if _metadata_digest(attrs) != attrs[METADATA_CHECKSUM_ATTRIBUTE]:
+                raise CheckpointError(f"{path} [{METADATA_CHECKSUM_ATTRIBUTE}]: the root attributes do not match "
+                                      "their stored sha256: the file is damaged (use an earlier checkpoint)")
         return out
 
 
@@ -136,12 +169,16 @@ def save(path, state_dict, attributes=None, optimizer=None):
     try:
         with h5py.File(partial, "w") as f:
             for key, array in entries.items():
-                f.create_dataset(key, data=array)
-            for key, value in sorted((attributes or {}).items()):
+                dataset = f.create_dataset(key, data=array)
+                dataset.attrs[CHECKSUM_ATTRIBUTE] = _sha256(np.ascontiguousarray(array).tobytes())
+            attrs = {k: v for k, v in (attributes or {}).items() if k != METADATA_CHECKSUM_ATTRIBUTE}
+            for key, value in attrs.items():
                 if isinstance(value, bool) or not isinstance(value, (str, int)):
                     raise CheckpointError(f"{path}: attribute {key} must be a str or an int, not {type(value).__name__}")
+            attrs[LAYOUT_ATTRIBUTE] = LAYOUT_VERSION
+            attrs[METADATA_CHECKSUM_ATTRIBUTE] = _metadata_digest(attrs)
+            for key, value in sorted(attrs.items()):
                 f.attrs[key] = np.int64(value) if isinstance(value, int) else value
-            f.attrs[LAYOUT_ATTRIBUTE] = np.int64(LAYOUT_VERSION)
         os.replace(partial, path)
     except BaseException:
         if partial.exists():

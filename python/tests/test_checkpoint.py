@@ -36,7 +36,7 @@ def test_round_trip_keeps_values_dtypes_and_shapes(tmp_path):
     assert loaded["mask_param"].dtype == torch.float32 and loaded["mask_param"].item() == 0.25
     assert loaded["counter32"].dtype == torch.int64
     attrs = checkpoint.attributes(path)
-    assert attrs == {"format": "test", "epoch": 3, "layout_version": 2}
+    assert {k: v for k, v in attrs.items() if k != "metadata_sha256"} == {"format": "test", "epoch": 3, "layout_version": 2}
     # A module's state_dict loads back strictly.
     module = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
     module[1].num_batches_tracked += 5
@@ -118,3 +118,21 @@ def test_not_a_checkpoint(tmp_path):
         checkpoint.load(junk)
     with pytest.raises(hiclr.CheckpointError, match=str(tmp_path / "absent.h5")):
         checkpoint.load(tmp_path / "absent.h5")
+
+
+def test_checksums_written_and_checked(swift_run, tmp_path):
+    """Python writes the per-dataset and metadata sha256 Swift writes; a damaged value is refused naming the entry."""
+    _, swift_path = swift_run
+    path = tmp_path / "ck.h5"
+    checkpoint.save(path, checkpoint.load(swift_path), attributes={"format": "x", "epoch": 2})
+    with h5py.File(path, "r+") as f, h5py.File(swift_path, "r") as g:
+        name = "encoder_q.data_bn.weight"
+        assert f[name].attrs["sha256"] == g[name].attrs["sha256"]  # same bytes, same digest as Swift's
+        f[name][0] = f[name][0] + 1
+    with pytest.raises(hiclr.CheckpointError, match=r"ck\.h5 \[encoder_q\.data_bn\.weight\]"):
+        checkpoint.load(path)
+    checkpoint.save(path, checkpoint.load(swift_path), attributes={"format": "x", "epoch": 2})
+    with h5py.File(path, "r+") as f:
+        f.attrs["epoch"] = np.int64(7)
+    with pytest.raises(hiclr.CheckpointError, match="metadata_sha256"):
+        checkpoint.load(path)

@@ -41,21 +41,11 @@ def to_tcbv(x_nctv):
 # --- the counter-based generator: Philox4x32-10 keyed by (seed, epoch, sample, branch, stage) ----------
 # Written from docs/determinism.md and the Philox paper (Salmon et al., SC 2011), not from the Swift code.
 
-M32 = 0xFFFFFFFF
+# The one Python Philox of the golden scripts (scripts/golden_augment.py); this script runs from scripts/'s folder.
+from golden_augment import M32, philox4x32_10  # noqa: E402
+
 ENGINE_BRANCH = 0xFFFE
 DERIVATION_TAG = 0x64657269  # "deri"
-
-
-def philox4x32_10(counter, key):
-    c = [int(x) & M32 for x in counter]
-    k = [int(x) & M32 for x in key]
-    for r in range(10):
-        if r > 0:
-            k = [(k[0] + 0x9E3779B9) & M32, (k[1] + 0xBB67AE85) & M32]
-        p0 = 0xD2511F53 * c[0]
-        p1 = 0xCD9E8D57 * c[2]
-        c = [((p1 >> 32) ^ c[1] ^ k[0]) & M32, p1 & M32, ((p0 >> 32) ^ c[3] ^ k[1]) & M32, p0 & M32]
-    return c
 
 
 # Random123's known answer (counter 0, key 0).

@@ -77,6 +77,15 @@ struct OutputFolder {
     }
 
     /// Names every entry of a folder of ours that is not a shard, partial shard or manifest; empty when all are ours.
+    /// Refuses a leftover folder of ours that holds anything hiclr did not write, naming those entries.
+    func refuseForeign(_ names: [String], listed: Set<String>? = nil, in folder: URL) throws {
+        let foreign = foreignEntries(names, listed: listed)
+        guard foreign.isEmpty else {
+            throw InputError(file: folder.path, "holds files hiclr did not write (\(Self.list(foreign))); "
+                             + "move them away and delete the folder")
+        }
+    }
+
     func foreignEntries(_ names: [String], listed: Set<String>? = nil) -> [String] {
         names.filter { name in
             if name == Manifest.fileName || Self.isPartialName(name) { return false }
@@ -117,22 +126,14 @@ struct OutputFolder {
                 notes.append("restored the previous conversion from \(retired.lastPathComponent) "
                              + "(an earlier run was stopped while swapping in its result)")
             } else {
-                let foreign = foreignEntries(names, listed: listedNames(in: retired))
-                guard foreign.isEmpty else {
-                    throw InputError(file: retired.path, "holds files hiclr did not write (\(Self.list(foreign))); "
-                                     + "move them away and delete the folder")
-                }
+                try refuseForeign(names, listed: listedNames(in: retired), in: retired)
                 let removed = try removeOurFiles(names, in: retired)
                 notes.append("deleted \(removed.files) file(s) (\(Self.megabytes(removed.bytes))) of a replaced "
                              + "conversion left in \(retired.lastPathComponent) by an interrupted run")
             }
         }
         if let names = try entries(staging) {
-            let foreign = foreignEntries(names)
-            guard foreign.isEmpty else {
-                throw InputError(file: staging.path, "holds files hiclr did not write (\(Self.list(foreign))); "
-                                 + "move them away and delete the folder")
-            }
+            try refuseForeign(names, in: staging)
             let removed = try removeOurFiles(names, in: staging)
             notes.append("deleted \(removed.files) file(s) (\(Self.megabytes(removed.bytes))) of an interrupted "
                          + "conversion in \(staging.lastPathComponent)")

@@ -92,6 +92,8 @@ let package = Package(
         .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "SkeletonCore", "TestSupport"]),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "CounterRandom", "SkeletonCore", "YAMLFiles", "TestSupport"],
                     resources: [.copy("Golden")]),
+        // Optimised even in debug: LogFTests compares every one of 385,875,968 inputs.
+        .testTarget(name: "CounterRandomTests", dependencies: ["CounterRandom"], swiftSettings: optimizedEvenInDebug),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment", "SkeletonCore"]),
         .testTarget(name: "TensorTests", dependencies: ["TensorModule", "CounterRandom", "TensorTestSupport"],
                     resources: [.copy("Golden")]),

@@ -21,6 +21,8 @@ public enum StreamBenchmark {
         public var batches: Int?
         /// Scratch folder, kept afterwards; nil: a new temporary folder, removed afterwards.
         public var scratch: URL?
+        /// zlib level of the replicated set's sample datasets (0: stored blocks, nothing to inflate).
+        public var deflateLevel: Int = ShardFormat.defaultDeflateLevel
 
         public init(shards: URL, pipeline: String = "hiclr", samples: Int = 20_480, batch: Int = 128,
                     workers: Int = ProcessInfo.processInfo.activeProcessorCount, batches: Int? = nil, scratch: URL? = nil) {
@@ -43,10 +45,14 @@ public enum StreamBenchmark {
         public var name: String
         public var workers: Int
         public var seconds: Double
+        /// CPU time (user + system, every thread of the process) of the run.
+        public var cpuSeconds: Double
         /// Samples streamed and the bytes of their batch data (every view, every stream, 4 bytes a value).
         public var samples: Int
         public var bytes: Int
         public var samplesPerSecond: Double
+        /// Samples per CPU-second: the per-core rate, meaningful on a loaded machine too.
+        public var samplesPerCPUSecond: Double
         public var batchesPerSecond: Double
         public var viewsPerSecond: Double
         /// `seconds` over the memcpy baseline's, scaled to the 1-worker run's sample count.
@@ -73,7 +79,9 @@ public enum StreamBenchmark {
         let scratch = ScratchFolder(options.scratch, prefix: "hiclr-bench-stream")
         defer { scratch.cleanUp() }
         let replicated = scratch.root.appendingPathComponent("shards")
-        let tWrite = try Measure.seconds { try replicate(options.shards, samples: options.samples, into: replicated) }
+        let tWrite = try Measure.seconds {
+            try replicate(options.shards, samples: options.samples, into: replicated, deflateLevel: options.deflateLevel)
+        }
         let part = try ShardSource.open(directory: replicated, verify: false)
         let runner = PipelineRunner(try PipelineLoader.load(reference: options.pipeline))
         let views = runner.pipeline.branches.count
@@ -82,12 +90,12 @@ public enum StreamBenchmark {
                               streams: runner.pipeline.streams.names.count, batch: batch)
         prepared(header)
 
-        func stream(_ w: Int) throws -> (Double, Int, Int) {
+        func stream(_ w: Int) throws -> (WallAndCPU, Int, Int) {
             let loader = try StreamingLoader(dataset: part, runner: runner,
                                              config: LoaderConfig(batchSize: batch, workers: w, prefetch: 2 * w, seed: 1))
             let s = loader.batches(epoch: 0)
             var count = 0, bytes = 0, n = 0
-            let t = try Measure.seconds {
+            let t = try Measure.wallAndCPU {
                 while let b = try s.next() {
                     count += b.count
                     bytes += b.views.reduce(0) { $0 + $1.data.reduce(0) { $0 + $1.count * 4 } }
@@ -107,8 +115,10 @@ public enum StreamBenchmark {
         let tCopy = Measure.seconds {
             for _ in 0..<blocks { source.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress!, byteCount: block) } }
         }
-        func row(_ name: String, workers: Int, _ t: Double, _ n: Int, _ bytes: Int) -> Row {
-            Row(name: name, workers: workers, seconds: t, samples: n, bytes: bytes, samplesPerSecond: Double(n) / t,
+        func row(_ name: String, workers: Int, _ time: WallAndCPU, _ n: Int, _ bytes: Int) -> Row {
+            let t = time.wall
+            return Row(name: name, workers: workers, seconds: t, cpuSeconds: time.cpu, samples: n, bytes: bytes,
+                samplesPerSecond: Double(n) / t, samplesPerCPUSecond: Double(n) / max(time.cpu, 1e-9),
                 batchesPerSecond: Double(n) / Double(batch) / t, viewsPerSecond: Double(n * views) / t,
                 memcpyTimeRatio: t / tCopy * Double(n1) / Double(n))
         }
@@ -116,13 +126,15 @@ public enum StreamBenchmark {
                       memcpyGigabytesPerSecond: Double(bytes1) / 1e9 / tCopy,
                       rows: [row("1 worker", workers: 1, t1, n1, bytes1),
                              row("\(options.workers) workers", workers: options.workers, tN, nN, bytesN)],
-                      workers: options.workers, perCoreSamplesPerSecond: Double(nN) / tN / Double(options.workers),
-                      speedUp: (Double(nN) / tN) / (Double(n1) / t1), peakRSSMiB: Measure.peakRSSMiB())
+                      workers: options.workers, perCoreSamplesPerSecond: Double(nN) / tN.wall / Double(options.workers),
+                      speedUp: (Double(nN) / tN.wall) / (Double(n1) / t1.wall), peakRSSMiB: Measure.peakRSSMiB())
     }
 
     /// Writes a shard set of `samples` samples into `dir` by cycling through the encoded samples of the first
-    /// benchmark's train part of `shards` (new names `<name>#<i>`), with its manifest.
-    public static func replicate(_ shards: URL, samples: Int, into dir: URL) throws {
+    /// benchmark's train part of `shards` (new names `<name>#<i>`), with its manifest; the sample datasets are
+    /// compressed at `deflateLevel`.
+    public static func replicate(_ shards: URL, samples: Int, into dir: URL,
+                                 deflateLevel: Int = ShardFormat.defaultDeflateLevel) throws {
         let source = try ShardSource.open(directory: shards, verify: false)
         guard source.count > 0 else { throw BenchError("\(shards.relativePath) holds no samples") }
         var encoded: [EncodedShardSample] = []
@@ -130,12 +142,13 @@ public enum StreamBenchmark {
             let joint = try source.read(.joint, sample: i)
             encoded.append(try EncodedShardSample(ShardSample(name: source.names[i], label: source.labels[i], length: source.lengths[i],
                                                               bodies: 1, joint: joint, bone: try source.read(.bone, sample: i),
-                                                              motion: try source.read(.motion, sample: i))))
+                                                              motion: try source.read(.motion, sample: i)),
+                                                 deflateLevel: deflateLevel))
         }
         let info = ShardSetInfo(dataset: source.readers[0].info.dataset, benchmark: source.benchmark, part: source.part,
                                 mode: "reference",
                                 options: [:], toolVersion: ConvertVersion.tool)
-        let writer = try ShardWriter(directory: dir, info: info, shardSize: 4096)
+        let writer = try ShardWriter(directory: dir, info: info, shardSize: 4096, deflateLevel: deflateLevel)
         for i in 0..<samples {
             var sample = encoded[i % encoded.count]
             sample.name = "\(sample.name)#\(i)"

@@ -12,7 +12,8 @@ import Foundation
 /// - `nextInt(in:)`: Lemire's multiply-shift with rejection on 32-bit words.
 /// - normals: Marsaglia's polar method on pairs of words (a, b): u = Float(a >> 8) · 2⁻²³ − 1,
 ///   v = Float(b >> 8) · 2⁻²³ − 1, s = u² + v²; pairs with s ≥ 1 or s = 0 are rejected and the next two words
-///   tried; f = √(−2 ln s / s), z₀ = u·f, z₁ = v·f (Float arithmetic).
+///   tried; f = √(−2 ln s / s), z₀ = u·f, z₁ = v·f (Float arithmetic; ln is `LogF.log`, bit-identical to
+///   glibc's `logf` on every s this can produce).
 public struct RandomStream: Sendable, Equatable, Codable {
     /// The stream's key.
     public let key: RandomKey
@@ -127,15 +128,15 @@ public struct RandomStream: Sendable, Equatable, Codable {
         let c1 = UInt32(self.key.branch) << 16 | UInt32(self.key.stage)
         while n - i >= 16 {
             let block = UInt32(truncatingIfNeeded: position >> 2)
-            let out = Philox4x32.blocks(c0: SIMD4(block, block &+ 1, block &+ 2, block &+ 3), c1: c1,
-                                        c2: self.key.sample, c3: self.key.epoch, key: key)
-            for lane in 0..<4 {
-                words[i + 4 * lane] = out.0[lane]
-                words[i + 4 * lane + 1] = out.1[lane]
-                words[i + 4 * lane + 2] = out.2[lane]
-                words[i + 4 * lane + 3] = out.3[lane]
-            }
-            i += 16
+            let (a, b, c, d) = Philox4x32.blocks(c0: SIMD4(block, block &+ 1, block &+ 2, block &+ 3), c1: c1,
+                                                 c2: self.key.sample, c3: self.key.epoch, key: key)
+            // Lane l is block `block + l`: its four words go to words[i + 4l ..< i + 4l + 4] (a 4×4 transpose).
+            let out = UnsafeMutableRawPointer(words.baseAddress! + i)
+            out.storeBytes(of: SIMD4(a[0], b[0], c[0], d[0]), as: SIMD4<UInt32>.self)
+            out.storeBytes(of: SIMD4(a[1], b[1], c[1], d[1]), toByteOffset: 16, as: SIMD4<UInt32>.self)
+            out.storeBytes(of: SIMD4(a[2], b[2], c[2], d[2]), toByteOffset: 32, as: SIMD4<UInt32>.self)
+            out.storeBytes(of: SIMD4(a[3], b[3], c[3], d[3]), toByteOffset: 48, as: SIMD4<UInt32>.self)
+            i &+= 16
             position &+= 16
         }
         while i < n {
@@ -149,53 +150,68 @@ public struct RandomStream: Sendable, Equatable, Codable {
     public mutating func addNormals(to values: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
         let batch = 256
         let pairsPerRound = batch / 2
-        // Per round: the candidate pairs' u, v, s (vectorisable), then the accepted ones compacted in order, then
-        // f = √(−2 ln s / s) and the additions. The arithmetic of every value is the same as pair by pair.
+        // Per round: the candidate pairs' u, v, s (vectorisable); the accepted ones compacted in order (every pair
+        // is written at slot m, and m advances only past accepted ones); f = √(−2 ln s / s) for them; then the
+        // additions. The arithmetic of every value is the same as pair by pair (`normalPair`).
+        let logTable = LogF.table
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: batch) { words in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 3 * pairsPerRound) { uvs in
-                withUnsafeTemporaryAllocation(of: Int32.self, capacity: pairsPerRound) { accepted in
-                    let us = uvs.baseAddress!, vs = us + pairsPerRound, ss = vs + pairsPerRound
-                    let picks = accepted.baseAddress!
-                    var i = 0
-                    while i < count {
-                        // Enough words for the pairs still needed, if none were rejected; rejected pairs leave the
-                        // rest for the next round. Words left over go back: the stream position only counts used
-                        // words.
-                        let pairsNeeded = (count - i + 1) / 2
-                        let take = min(batch, 2 * pairsNeeded)
-                        let pairs = take / 2
-                        let start = position
-                        fill(UnsafeMutableBufferPointer(rebasing: words[0..<take]))
-                        let w = words.baseAddress!
-                        for p in 0..<pairs {
-                            let u = Float(w[2 * p] >> 8) * 0x1p-23 - 1
-                            let v = Float(w[2 * p + 1] >> 8) * 0x1p-23 - 1
-                            us[p] = u
-                            vs[p] = v
-                            ss[p] = u * u + v * v
-                        }
-                        // Accepted pairs in order, stopping at the one that completes the values still needed.
-                        var m = 0, consumed = pairs
-                        for p in 0..<pairs {
-                            let s = ss[p]
-                            picks[m] = Int32(truncatingIfNeeded: p)
-                            m &+= (s < 1 && s > 0) ? 1 : 0
-                            if m == pairsNeeded {
-                                consumed = p + 1
-                                break
-                            }
-                        }
-                        for k in 0..<m {
-                            let p = Int(picks[k])
-                            let s = ss[p]
-                            let f = (-2 * logf(s) / s).squareRoot()
-                            let at = i + 2 * k
-                            values[at] += mean + std * (us[p] * f)
-                            if at + 1 < count { values[at + 1] += mean + std * (vs[p] * f) }
-                        }
-                        i += 2 * m
-                        rewind(to: start + UInt64(2 * consumed))
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 6 * pairsPerRound) { floats in
+                let us = floats.baseAddress!, vs = us + pairsPerRound, ss = vs + pairsPerRound
+                let cu = ss + pairsPerRound, cv = cu + pairsPerRound, cf = cv + pairsPerRound
+                var i = 0
+                while i < count {
+                    // Enough words for the pairs still needed, if none were rejected; rejected pairs leave the
+                    // rest for the next round. Words left over go back: the stream position only counts used
+                    // words.
+                    let pairsNeeded = (count - i + 1) / 2
+                    let take = min(batch, 2 * pairsNeeded)
+                    let pairs = take / 2
+                    let start = position
+                    fill(UnsafeMutableBufferPointer(rebasing: words[0..<take]))
+                    let w = words.baseAddress!
+                    for p in 0..<pairs {
+                        let u = Float(w[2 * p] >> 8) * 0x1p-23 - 1
+                        let v = Float(w[2 * p + 1] >> 8) * 0x1p-23 - 1
+                        us[p] = u
+                        vs[p] = v
+                        ss[p] = u * u + v * v
                     }
+                    // Accepted pairs in order, stopping at the one that completes the values still needed.
+                    var m = 0, consumed = pairs
+                    for p in 0..<pairs {
+                        let s = ss[p]
+                        cu[m] = us[p]
+                        cv[m] = vs[p]
+                        cf[m] = s
+                        m &+= (s < 1 && s > 0) ? 1 : 0
+                        if m == pairsNeeded {
+                            consumed = p + 1
+                            break
+                        }
+                    }
+                    var k = 0
+                    while k + 4 <= m {
+                        let s = UnsafeRawPointer(cf + k).loadUnaligned(as: SIMD4<Float>.self)
+                        let f = (-2 * LogF.log(s, table: logTable) / s).squareRoot()
+                        UnsafeMutableRawPointer(cf + k).storeBytes(of: f, as: SIMD4<Float>.self)
+                        k += 4
+                    }
+                    while k < m {
+                        let s = cf[k]
+                        cf[k] = (-2 * LogF.log(s, table: logTable) / s).squareRoot()
+                        k += 1
+                    }
+                    // Whole pairs; an odd last value (only in the call's last round) takes z₀ alone.
+                    let whole = min(m, (count - i) / 2)
+                    let out = values + i
+                    for k in 0..<whole {
+                        let f = cf[k]
+                        out[2 * k] += mean + std * (cu[k] * f)
+                        out[2 * k + 1] += mean + std * (cv[k] * f)
+                    }
+                    if whole < m { out[2 * whole] += mean + std * (cu[whole] * cf[whole]) }
+                    i += 2 * m
+                    rewind(to: start + UInt64(2 * consumed))
                 }
             }
         }
@@ -215,7 +231,7 @@ public struct RandomStream: Sendable, Equatable, Codable {
             let v = Float(nextUInt32() >> 8) * 0x1p-23 - 1
             let s = u * u + v * v
             if s < 1, s > 0 {
-                let f = (-2 * logf(s) / s).squareRoot()
+                let f = (-2 * LogF.log(s) / s).squareRoot()
                 return (u * f, v * f)
             }
         }

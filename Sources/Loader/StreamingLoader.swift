@@ -24,6 +24,7 @@ public final class StreamingLoader: @unchecked Sendable {
         self.runner = runner
         self.config = config
         self.subset = subset
+        _ = BatchMemory.configured
     }
 
     /// Number of samples dealt out per epoch (before the rank split).

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Bench
 import Foundation
+import Shards
 
 /// `hiclr bench stream`: loader throughput on a replicated shard set, against a memory-copy baseline.
 struct BenchStreamCommand: ParsableCommand {
@@ -10,7 +11,8 @@ struct BenchStreamCommand: ParsableCommand {
         discussion: """
         Replicates the samples of one part of --shards (compressed chunks reused, new names) into a scratch \
         shard set of --samples samples, then streams one epoch of --pipeline batches with 1 worker and with \
-        --workers workers. The baseline is the time to memcpy the same number of batch bytes in this run.
+        --workers workers. The baseline is the time to memcpy the same number of batch bytes in this run. Each run also prints its CPU time (every thread) and \
+        samples per CPU-second, the per-core rate to compare on a loaded machine.
         """)
 
     @Option(help: "Shard directory to replicate.")
@@ -34,10 +36,14 @@ struct BenchStreamCommand: ParsableCommand {
     @Option(help: "Scratch folder (default: a temporary folder, removed afterwards).")
     var scratch: String?
 
+    @Option(help: "zlib level (0-9) of the replicated set's joint/bone/motion chunks; 0 stores them uncompressed in deflate's stored blocks (default: the shard writer's).")
+    var deflateLevel: Int = ShardFormat.defaultDeflateLevel
+
     func run() throws {
-        let options = StreamBenchmark.Options(shards: URL(fileURLWithPath: shards), pipeline: pipeline, samples: samples,
+        var options = StreamBenchmark.Options(shards: URL(fileURLWithPath: shards), pipeline: pipeline, samples: samples,
                                               batch: batch, workers: workers, batches: batches,
                                               scratch: scratch.map { URL(fileURLWithPath: $0) })
+        options.deflateLevel = deflateLevel
         let result = try benchValidation {
             try StreamBenchmark.run(options) { p in
                 print(String(format: "bench stream: %d samples (replicated in %.1f s), %d views (%@) × %d stream(s), batch %d",
@@ -48,9 +54,9 @@ struct BenchStreamCommand: ParsableCommand {
         print(String(format: "  %@ %7.3f s for %.0f MB of batch data (%.1f GB/s)", "memcpy baseline".padding(toLength: 22, withPad: " ", startingAt: 0) as NSString,
                      result.memcpySeconds, Double(result.memcpyBytes) / 1e6, result.memcpyGigabytesPerSecond))
         for row in result.rows {
-            print(String(format: "  %@ %7.2f s %8.0f samples/s %6.1f batches/s %9.0f views/s  %7.1f× memcpy time",
+            print(String(format: "  %@ %7.2f s %8.0f samples/s %6.1f batches/s %9.0f views/s  %7.1f× memcpy time  cpu %7.2f s %8.0f samples/cpu-s",
                          row.name.padding(toLength: 22, withPad: " ", startingAt: 0) as NSString, row.seconds, row.samplesPerSecond,
-                         row.batchesPerSecond, row.viewsPerSecond, row.memcpyTimeRatio))
+                         row.batchesPerSecond, row.viewsPerSecond, row.memcpyTimeRatio, row.cpuSeconds, row.samplesPerCPUSecond))
         }
         print(String(format: "  per core (%d workers): %.0f samples/s (target ≥ 2,350; official feeder 235); speed-up %.2f×; peak RSS %.0f MiB",
                      result.workers, result.perCoreSamplesPerSecond, result.speedUp, result.peakRSSMiB))

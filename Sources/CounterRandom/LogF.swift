@@ -8,7 +8,7 @@
 ///
 /// For every Float x with 2⁻⁴⁶ ≤ x < 1 — every value of s = u² + v² the polar method can produce, since u and v
 /// are multiples of 2⁻²³ — the result is bit-identical to glibc 2.36's `logf`, with and without FMA (checked
-/// exhaustively: `RandomStreamTests.testLogFEqualsTheCLibraryOnEveryPolarInput`, and docs/determinism.md).
+/// exhaustively: `LogFTests.testLogFEqualsTheCLibraryOnEveryPolarInput`, and docs/determinism.md).
 /// Inlining it removes a call per value and the draws no longer depend on which C library, which version of
 /// it or which CPU variant of it (glibc picks an FMA build at run time) the machine has.
 ///
@@ -72,42 +72,12 @@ public enum LogF {
 }
 
 extension LogF {
-    /// `log(_:)` of each of `xs` into `results` (at least `xs.count` slots), four at a time.
+    /// `log(_:)` of each of `xs` into `results` (at least `xs.count` slots).
     public static func log(_ xs: UnsafeBufferPointer<Float>, into results: UnsafeMutableBufferPointer<Float>) {
         precondition(results.count >= xs.count, "LogF.log: result buffer too small")
         let table = self.table
         guard let x = xs.baseAddress, let y = results.baseAddress else { return }
-        var i = 0
-        while i + 4 <= xs.count {  // the four-lane form `addNormals` uses, then the scalar one
-            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Float>.self)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: log(v, table: table), as: SIMD4<Float>.self)
-            i += 4
-        }
-        while i < xs.count {
-            y[i] = log(x[i], table: table)
-            i += 1
-        }
+        for i in 0..<xs.count { y[i] = log(x[i], table: table) }
     }
 }
 
-extension LogF {
-    /// `log(_:)` of four values at once; lane by lane the same operations and roundings as the scalar form.
-    @inlinable @inline(__always)
-    static func log(_ x: SIMD4<Float>, table: UnsafePointer<Double>) -> SIMD4<Float> {
-        let ix = unsafeBitCast(x, to: SIMD4<UInt32>.self)
-        let tmp = ix &- 0x3f33_0000
-        let i = SIMD4<Int>(truncatingIfNeeded: (tmp &>> 19) & 15)
-        let k = unsafeBitCast(tmp, to: SIMD4<Int32>.self) &>> 23
-        let iz = ix &- (tmp & SIMD4(repeating: 0x1ff << 23))
-        let z = SIMD4<Double>(unsafeBitCast(iz, to: SIMD4<Float>.self))
-        let invc = SIMD4<Double>(table[2 * i[0]], table[2 * i[1]], table[2 * i[2]], table[2 * i[3]])
-        let logc = SIMD4<Double>(table[2 * i[0] + 1], table[2 * i[1] + 1], table[2 * i[2] + 1], table[2 * i[3] + 1])
-        let r = z * invc - 1
-        let y0 = logc + SIMD4<Double>(k) * ln2
-        let r2 = r * r
-        var y = a1 * r + a2
-        y = a0 * r2 + y
-        y = y * r2 + (y0 + r)
-        return SIMD4<Float>(y)
-    }
-}

@@ -128,15 +128,15 @@ public struct RandomStream: Sendable, Equatable, Codable {
         let c1 = UInt32(self.key.branch) << 16 | UInt32(self.key.stage)
         while n - i >= 16 {
             let block = UInt32(truncatingIfNeeded: position >> 2)
-            let (a, b, c, d) = Philox4x32.blocks(c0: SIMD4(block, block &+ 1, block &+ 2, block &+ 3), c1: c1,
-                                                 c2: self.key.sample, c3: self.key.epoch, key: key)
-            // Lane l is block `block + l`: its four words go to words[i + 4l ..< i + 4l + 4] (a 4×4 transpose).
-            let out = UnsafeMutableRawPointer(words.baseAddress! + i)
-            out.storeBytes(of: SIMD4(a[0], b[0], c[0], d[0]), as: SIMD4<UInt32>.self)
-            out.storeBytes(of: SIMD4(a[1], b[1], c[1], d[1]), toByteOffset: 16, as: SIMD4<UInt32>.self)
-            out.storeBytes(of: SIMD4(a[2], b[2], c[2], d[2]), toByteOffset: 32, as: SIMD4<UInt32>.self)
-            out.storeBytes(of: SIMD4(a[3], b[3], c[3], d[3]), toByteOffset: 48, as: SIMD4<UInt32>.self)
-            i &+= 16
+            let out = Philox4x32.blocks(c0: SIMD4(block, block &+ 1, block &+ 2, block &+ 3), c1: c1,
+                                        c2: self.key.sample, c3: self.key.epoch, key: key)
+            for lane in 0..<4 {
+                words[i + 4 * lane] = out.0[lane]
+                words[i + 4 * lane + 1] = out.1[lane]
+                words[i + 4 * lane + 2] = out.2[lane]
+                words[i + 4 * lane + 3] = out.3[lane]
+            }
+            i += 16
             position &+= 16
         }
         while i < n {
@@ -189,17 +189,9 @@ public struct RandomStream: Sendable, Equatable, Codable {
                             break
                         }
                     }
-                    var k = 0
-                    while k + 4 <= m {
-                        let s = UnsafeRawPointer(cf + k).loadUnaligned(as: SIMD4<Float>.self)
-                        let f = (-2 * LogF.log(s, table: logTable) / s).squareRoot()
-                        UnsafeMutableRawPointer(cf + k).storeBytes(of: f, as: SIMD4<Float>.self)
-                        k += 4
-                    }
-                    while k < m {
+                    for k in 0..<m {
                         let s = cf[k]
                         cf[k] = (-2 * LogF.log(s, table: logTable) / s).squareRoot()
-                        k += 1
                     }
                     // Whole pairs; an odd last value (only in the call's last round) takes z₀ alone.
                     let whole = min(m, (count - i) / 2)

@@ -67,8 +67,8 @@ final class BatchBuilder {
                              mask: branch.hasJointMask ? [Bool](repeating: false, count: b * maskSize) : nil,
                              records: records)
         }
-        // The joint stream is augmented in its batch slot (no copy through `view`); the other streams derive
-        // from that slot.
+        // The joint stream is augmented in its batch slot (no copy through `view`; a leading temporal crop reads
+        // `source` and writes the slot directly); the other streams derive from that slot.
         let jointSlot = streams.firstIndex(of: .joint)
         for (i, id) in samples.enumerated() {
             if fromShard {
@@ -81,9 +81,9 @@ final class BatchBuilder {
                 if let kj = jointSlot {
                     outcome = views[v].data[kj].withUnsafeMutableBufferPointer { all in
                         let slot = UnsafeMutableBufferPointer(rebasing: all[(i * n)..<((i + 1) * n)])
-                        _ = slot.update(fromContentsOf: source)
-                        return runner.augment(branch: v, frames: frames, output: slot, scratch: scratch, sampleID: id,
-                                              epoch: epoch, seed: seed, partner: partner)
+                        return runner.augment(branch: v, frames: frames, output: slot, scratch: scratch,
+                                              source: UnsafeBufferPointer(source), sampleID: id, epoch: epoch,
+                                              seed: seed, partner: partner)
                     }
                     for (k, stream) in streams.enumerated() where k != kj {
                         let joint = views[v].data[kj]

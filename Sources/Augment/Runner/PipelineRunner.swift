@@ -50,11 +50,17 @@ public struct PipelineRunner: Sendable {
     /// Augments one branch in place: `output` holds the source clip on entry and the view on return.
     /// `scratch` must hold as many floats as `output` (frames · 150). The fast path for loaders that write straight
     /// into batch buffers.
+    ///
+    /// With `source` (frames · 150 floats, not overlapping `output` or `scratch`), `output`'s contents on entry do
+    /// not matter: the view starts from `source` instead, and a leading temporal crop reads it directly (one copy
+    /// of the clip instead of three). The result is the same as copying `source` into `output` first.
     public func augment(branch b: Int, frames: Int, output: UnsafeMutableBufferPointer<Float>,
-                        scratch: UnsafeMutableBufferPointer<Float>, sampleID: Int, epoch: Int, seed: UInt64,
+                        scratch: UnsafeMutableBufferPointer<Float>, source: UnsafeBufferPointer<Float>? = nil,
+                        sampleID: Int, epoch: Int, seed: UInt64,
                         partner: (Int) -> SkeletonClip? = { _ in nil }) -> BranchOutcome {
         let count = frames * ClipBuffer.valuesPerFrame
         precondition(output.count >= count && scratch.count >= count, "augment: buffers smaller than (3, T, 25, 2)")
+        precondition(source.map { $0.count >= count } ?? true, "augment: source smaller than (3, T, 25, 2)")
         guard count > 0, let values = output.baseAddress, let spare = scratch.baseAddress else {
             var empty = SkeletonClip(frames: 0)
             return empty.withClipBuffer {
@@ -62,24 +68,45 @@ public struct PipelineRunner: Sendable {
             }
         }
         return augment(branch: b, buffer: ClipBuffer(frames: frames, values: values, scratch: spare),
-                       sampleID: sampleID, epoch: epoch, seed: seed, partner: partner)
+                       source: source?.baseAddress, sampleID: sampleID, epoch: epoch, seed: seed, partner: partner)
     }
 
     /// Augments one branch in place on `buffer`.
     public func augment(branch b: Int, buffer: ClipBuffer, sampleID: Int, epoch: Int, seed: UInt64,
                         partner: (Int) -> SkeletonClip? = { _ in nil }) -> BranchOutcome {
+        augment(branch: b, buffer: buffer, source: nil, sampleID: sampleID, epoch: epoch, seed: seed, partner: partner)
+    }
+
+    /// Augments one branch on `buffer`; with `source`, the view starts from `source` (see
+    /// `augment(branch:frames:output:scratch:source:...)`).
+    func augment(branch b: Int, buffer: ClipBuffer, source: UnsafePointer<Float>?, sampleID: Int, epoch: Int,
+                 seed: UInt64, partner: (Int) -> SkeletonClip?) -> BranchOutcome {
         let branch = pipeline.branches[b]
         var records: [StageRecord] = []
         records.reserveCapacity(branch.stages.count)
         let hasMask = branch.hasJointMask
         var mask = [Bool](repeating: false, count: hasMask ? buffer.frames * SkeletonLayout.joints : 0)
+        var pending = source  // the source not yet in `buffer.values`
         for (s, stage) in branch.stages.enumerated() {
             var stream = RandomStream(seed: seed, epoch: epoch, sample: sampleID, branch: b, stage: s)
             // Skipped when the probability draw does not fire, or when a two-sample stage gets no partner.
-            let parameters = stream.nextDouble() < stage.probability
-                ? stage.run(stream: &stream, buffer: buffer, partner: partner, mask: &mask) : nil
+            let fires = stream.nextDouble() < stage.probability
+            var parameters: StageParameters?
+            if let from = pending, fires, let crop = stage.as(TemporalCrop.self) {
+                let drawn = crop.draw(from: &stream, frames: buffer.frames)
+                crop.apply(drawn, from: from, to: buffer)
+                parameters = StageParameters(drawn)
+                pending = nil
+            } else {
+                if let from = pending, fires {
+                    buffer.values.update(from: from, count: buffer.count)
+                    pending = nil
+                }
+                parameters = fires ? stage.run(stream: &stream, buffer: buffer, partner: partner, mask: &mask) : nil
+            }
             records.append(StageRecord(stage: stage.name, parameters: parameters))
         }
+        if let from = pending { buffer.values.update(from: from, count: buffer.count) }
         return BranchOutcome(records: records, mask: hasMask ? mask : nil)
     }
 

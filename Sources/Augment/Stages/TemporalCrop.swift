@@ -47,11 +47,33 @@ public struct TemporalCrop: AugmentationStage {
     }
 
     public func apply(_ p: Parameters, to clip: ClipBuffer) {
-        let frames = clip.frames
-        let pad = min(max(p.padding, 0), frames)
-        let start = min(max(p.start, 0), 2 * pad)
+        let (pad, start) = Self.clamped(p, frames: clip.frames)
         guard start != pad else { return } // the identity crop
         clip.copyToScratch()
+        Self.crop(pad: pad, start: start, from: UnsafePointer(clip.scratch), to: clip)
+    }
+
+    /// `apply` to a view whose values are still in `source` (as many floats as `clip`; `clip.values` is
+    /// overwritten): the crop reads `source` directly, instead of a copy of it in `clip.values` and then in
+    /// `clip.scratch`. Same result as copying `source` into `clip.values` and calling `apply`.
+    public func apply(_ p: Parameters, from source: UnsafePointer<Float>, to clip: ClipBuffer) {
+        let (pad, start) = Self.clamped(p, frames: clip.frames)
+        guard start != pad else { // the identity crop
+            clip.values.update(from: source, count: clip.count)
+            return
+        }
+        Self.crop(pad: pad, start: start, from: source, to: clip)
+    }
+
+    @inline(__always)
+    static func clamped(_ p: Parameters, frames: Int) -> (pad: Int, start: Int) {
+        let pad = min(max(p.padding, 0), frames)
+        return (pad, min(max(p.start, 0), 2 * pad))
+    }
+
+    /// Writes the crop of `source` (the clip before cropping, `clip.count` floats) into `clip.values`.
+    static func crop(pad: Int, start: Int, from source: UnsafePointer<Float>, to clip: ClipBuffer) {
+        let frames = clip.frames
         let stride = ClipBuffer.frameStride
         // Output frames middleLo ..< middleHi show source frames t + start − pad: one contiguous copy per channel;
         // the reflected frames before and after go one by one.
@@ -60,13 +82,13 @@ public struct TemporalCrop: AugmentationStage {
             let base = c * clip.channelStride
             for t in 0..<middleLo {
                 let s = Self.sourceFrame(t, frames: frames, padding: pad, start: start)
-                (clip.values + base + t * stride).update(from: clip.scratch + base + s * stride, count: stride)
+                (clip.values + base + t * stride).update(from: source + base + s * stride, count: stride)
             }
-            (clip.values + base + middleLo * stride).update(from: clip.scratch + base + (middleLo + start - pad) * stride,
+            (clip.values + base + middleLo * stride).update(from: source + base + (middleLo + start - pad) * stride,
                                                             count: (middleHi - middleLo) * stride)
             for t in middleHi..<frames {
                 let s = Self.sourceFrame(t, frames: frames, padding: pad, start: start)
-                (clip.values + base + t * stride).update(from: clip.scratch + base + s * stride, count: stride)
+                (clip.values + base + t * stride).update(from: source + base + s * stride, count: stride)
             }
         }
     }

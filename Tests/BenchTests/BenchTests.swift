@@ -113,11 +113,31 @@ final class BenchTests: XCTestCase {
             XCTAssertEqual(row.batchesPerSecond * row.seconds, 4, accuracy: 1e-6)
             XCTAssertEqual(row.viewsPerSecond * row.seconds, 256, accuracy: 1e-6)
             XCTAssertEqual(row.memcpyTimeRatio, row.seconds / result.memcpySeconds, accuracy: 1e-9)
+            XCTAssertGreaterThan(row.cpuSeconds, 0, row.name)
+            XCTAssertEqual(row.samplesPerCPUSecond * row.cpuSeconds, 64, accuracy: 1e-6)
         }
         XCTAssertEqual(result.memcpyBytes, 64 * bytesPerSample)
         XCTAssertGreaterThan(result.memcpySeconds, 0)
         XCTAssertEqual(result.speedUp, result.rows[0].seconds / result.rows[1].seconds, accuracy: 1e-9)
         XCTAssertEqual(result.perCoreSamplesPerSecond, result.rows[1].samplesPerSecond / 2, accuracy: 1e-9)
+    }
+
+    /// `--deflate-level 0` replicates the same values, stored: larger files than at level 4.
+    func testStreamReplicatesAtTheGivenDeflateLevel() throws {
+        let source = try makeShards(count: 3)
+        let root = try makeTemporaryDirectory(self, tag: "bench-deflate")
+        var sizes: [Int: Int] = [:]
+        var values: [Int: [[Float]]] = [:]
+        for level in [0, 4] {
+            let dir = root.appendingPathComponent("level\(level)")
+            try StreamBenchmark.replicate(source, samples: 6, into: dir, deflateLevel: level)
+            let part = try ShardSource.open(directory: dir)
+            values[level] = try (0..<6).map { try part.read(.joint, sample: $0).values }
+            let file = dir.appendingPathComponent(ShardFormat.fileName(benchmark: .xsub, part: .train, index: 0))
+            sizes[level] = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int)
+        }
+        XCTAssertEqual(values[0], values[4])
+        XCTAssertGreaterThan(try XCTUnwrap(sizes[0]), try XCTUnwrap(sizes[4]))
     }
 
     func testStreamStopsAfterTheGivenBatches() throws {

@@ -1,0 +1,76 @@
+import SkeletonCore
+import XCTest
+@testable import Augment
+
+/// `PipelineRunner.augment(..., source:)` (the loader's path: a leading temporal crop reads the shard sample
+/// directly) must give the bytes and records of copying the source into the output first.
+final class SourceAugmentTests: XCTestCase {
+    func testAugmentFromSourceEqualsCopyThenAugmentForEveryShippedPipeline() throws {
+        let frames = SkeletonLayout.frames
+        let n = frames * ClipBuffer.valuesPerFrame
+        let clip = AugmentFixtures.syntheticClip(frames: frames, phase: 0.3)
+        var sawCropFromSource = false
+        for file in try AugmentFixtures.shippedPipelines() {
+            let runner = PipelineRunner(try PipelineLoader.load(file))
+            for b in runner.pipeline.branches.indices {
+                for sample in 0..<24 {
+                    var copied = clip.values, fromSource = [Float](repeating: .nan, count: n)
+                    var scratch = [Float](repeating: 0, count: n)
+                    let expected = copied.withUnsafeMutableBufferPointer { out in
+                        scratch.withUnsafeMutableBufferPointer { tmp in
+                            runner.augment(branch: b, frames: frames, output: out, scratch: tmp, sampleID: sample,
+                                           epoch: 3, seed: 11)
+                        }
+                    }
+                    let got = clip.values.withUnsafeBufferPointer { source in
+                        fromSource.withUnsafeMutableBufferPointer { out in
+                            scratch.withUnsafeMutableBufferPointer { tmp in
+                                runner.augment(branch: b, frames: frames, output: out, scratch: tmp, source: source,
+                                               sampleID: sample, epoch: 3, seed: 11)
+                            }
+                        }
+                    }
+                    let where_ = "\(file.lastPathComponent) branch \(b) sample \(sample)"
+                    XCTAssertEqual(fromSource.map(\.bitPattern), copied.map(\.bitPattern), where_)
+                    XCTAssertEqual(got.records, expected.records, where_)
+                    XCTAssertEqual(got.mask, expected.mask, where_)
+                    if got.records.first?.stage == TemporalCrop.name, got.records.first?.parameters != nil {
+                        sawCropFromSource = true
+                    }
+                }
+            }
+        }
+        XCTAssertTrue(sawCropFromSource, "no pipeline exercised the crop-from-source path")
+    }
+
+    /// The identity crop (start = padding) and a skipped first stage still deliver the source.
+    func testIdentityCropAndSkippedFirstStageCopyTheSource() throws {
+        let frames = 12, n = frames * ClipBuffer.valuesPerFrame
+        let clip = AugmentFixtures.syntheticClip(frames: frames)
+        let crop = TemporalCrop(probability: 1, paddingRatio: 6)
+        var out = [Float](repeating: .nan, count: n), scratch = [Float](repeating: 0, count: n)
+        clip.values.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { o in
+                scratch.withUnsafeMutableBufferPointer { s in
+                    crop.apply(.init(padding: 2, start: 2), from: source.baseAddress!,
+                               to: ClipBuffer(frames: frames, values: o.baseAddress!, scratch: s.baseAddress!))
+                }
+            }
+        }
+        XCTAssertEqual(out, clip.values)
+        let runner = PipelineRunner(Pipeline(name: "skip", branches: [
+            PipelineBranch(name: "a", stages: [AnyStage(TemporalCrop(probability: 0)), AnyStage(Shear(probability: 0))]),
+        ]))
+        out = [Float](repeating: .nan, count: n)
+        let outcome = clip.values.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { o in
+                scratch.withUnsafeMutableBufferPointer { s in
+                    runner.augment(branch: 0, frames: frames, output: o, scratch: s, source: source, sampleID: 0,
+                                   epoch: 0, seed: 0)
+                }
+            }
+        }
+        XCTAssertEqual(out, clip.values)
+        XCTAssertEqual(outcome.records.map(\.skipped), [true, true])
+    }
+}

@@ -29,6 +29,7 @@ fuzz: deps
 demo: release
 	bash scripts/demo.sh $(HICLR) $(DEMO)
 
+# REFERENCE ?= (a checkout of JHang2020/HiCLR, run outside the tree; optional)
 bench: release
 	$(HICLR) bench convert --samples 2400
 	$(HICLR) bench augment
@@ -36,6 +37,9 @@ bench: release
 	$(HICLR) bench stream --shards $(DEMO)/bench-ntu60
 	$(SWIFT) build -c release --product HiCLRLoaderC
 	/usr/bin/python3 python/benchmarks/stream_into_torch.py --shards $(DEMO)/bench-ntu60 --hiclr $(HICLR)
+	@# REFERENCE=<a checkout of JHang2020/HiCLR>: also time its own Feeder_triple against bench stream, same run
+	if [ -n "$(REFERENCE)" ]; then /usr/bin/python3 python/benchmarks/loader_vs_reference.py \
+		--shards $(DEMO)/bench-ntu60 --reference $(REFERENCE) --hiclr $(HICLR); fi
 	$(HICLR) export reference --shards $(DEMO)/bench-ntu60 --out $(DEMO)/bench-export
 	$(HICLR) bench engine
 

@@ -45,11 +45,12 @@ def run_swift_bench(hiclr, shards, samples, scratch, deflate_level):
             "--workers", "1", "--scratch", str(scratch), "--deflate-level", str(deflate_level)]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
     print(out.rstrip())
-    match = re.search(r"^\s*1 worker\s+([\d.]+) s\s+(\d+) samples/s.*?cpu\s+([\d.]+) s\s+(\d+) samples/cpu-s", out,
+    # With --workers 1 both of its runs ("1 worker", "1 workers") use one worker: the better one counts.
+    rows = re.findall(r"^\s*1 workers?\s+([\d.]+) s\s+(\d+) samples/s.*?cpu\s+([\d.]+) s\s+(\d+) samples/cpu-s", out,
                       re.M)
-    if not match:
+    if not rows:
         raise SystemExit(f"could not read the 1-worker rates from hiclr bench stream:\n{out}")
-    return float(match.group(2)), float(match.group(4))
+    return max(float(r[1]) for r in rows), max(float(r[3]) for r in rows)
 
 
 def export_reference(hiclr, shards, out):
@@ -85,15 +86,20 @@ def load_reference_feeder(reference):
     return Feeder_triple
 
 
-def time_reference(feeder, samples):
-    """Calls feeder[i] for `samples` indices cycling over the data set: (wall s, CPU s, samples)."""
+def time_reference(feeder, samples, rounds=2):
+    """Calls feeder[i] for `samples` indices cycling over the data set, `rounds` times (the better round counts,
+    as the better of `hiclr bench stream`'s two runs does): (wall s, CPU s, samples) of that round."""
     n = len(feeder)
     feeder[0]  # warm-up: first touches of the memory map and of torch's conv2d
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    for i in range(samples):
-        views, label = feeder[i % n]
-        assert len(views) == 4 and views[0].shape == (3, 50, 25, 2)
-    return time.perf_counter() - wall0, time.process_time() - cpu0, samples
+    best = None
+    for _ in range(rounds):
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        for i in range(samples):
+            views, label = feeder[i % n]
+            assert len(views) == 4 and views[0].shape == (3, 50, 25, 2)
+        run = (time.perf_counter() - wall0, time.process_time() - cpu0, samples)
+        best = run if best is None or run[1] < best[1] else best
+    return best
 
 
 def main():

@@ -16,10 +16,16 @@ a Python float times a float32 scalar (double in NumPy 1.x, L64).
 import glob
 import json
 import os
+import sys
 
 import numpy as np
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import golden_preprocess as steps   # noqa: E402  (the reference steps 4-6 in NumPy/OpenCV, for the 50-frame joints)
+
 OUT = "Tests/PreprocessTests/Golden/pyskl_denoise.json"
+# Inputs whose whole clean-mode joint stream (centre, resize T -> 50, y-rotation of the keypoints) is stored too.
+WITH_JOINT = ("S017C001P001R001A001", "S017C001P001R001A009")
 INPUTS = "Tests/PreprocessTests/Golden/pyskl_inputs"
 FIXTURES = ["fixtures/ntu60/nturgb+d_skeletons", "fixtures/ntu120/nturgb+d_skeletons"]
 EPS = 1e-3            # L11
@@ -208,6 +214,11 @@ def entry(path, full):
          "frame_sums": [round(float(v), 9) for v in kp.astype(np.float64).sum(axis=2).reshape(-1)]}
     if full:
         e["keypoint"] = [shortest(v) for v in kp.reshape(-1)]
+    if name in WITH_JOINT:
+        clip = np.zeros((3, kp.shape[1], 25, 2), np.float32)       # (M, T, 25, 3) -> (3, T, 25, 2)
+        clip[..., :kp.shape[0]] = kp.transpose(3, 1, 2, 0)
+        joint = steps.y_rotation(steps.resize(steps.centre(clip), kp.shape[1]))[0]
+        e["joint"] = [shortest(v) for v in joint.reshape(-1)]
     return e
 
 
@@ -224,7 +235,8 @@ def main():
     with open(OUT, "w") as f:
         json.dump({"source": "kennymckormick/pyskl tools/data/ntu_preproc.py @ 3f6795f",
                    "layout": "keypoint: (M, T, 25, 3) C order; origin: (M, T, 2) file frame and position in that "
-                             "frame of each slot's frame, -1 where zero; frame_sums: (M, T, 3) sum over joints",
+                             "frame of each slot's frame, -1 where zero; frame_sums: (M, T, 3) sum over joints; "
+                             "joint: (3, 50, 25, 2), the clean-mode joint stream",
                    "samples": goldens}, f, indent=0, sort_keys=True)
         f.write("\n")
     print("%d samples, %d ok" % (len(goldens), sum(g["status"] == "ok" for g in goldens)))

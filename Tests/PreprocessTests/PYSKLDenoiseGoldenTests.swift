@@ -142,6 +142,23 @@ final class PYSKLDenoiseGoldenTests: XCTestCase {
         XCTAssertNotEqual(got.clip[0, 0, 0, 0], got.clip[0, 0, 0, 1])
     }
 
+    /// The whole clean-mode joint stream of two inputs (M = 1, and M = 2 with the slot swap) against the golden,
+    /// which runs scripts/golden_preprocess.py's NumPy/OpenCV centring, resize and y-rotation on PYSKL's keypoints.
+    func testCleanJointStreamMatchesGolden() throws {
+        var checked = 0
+        for sample in Self.samples where sample.json["joint"] != nil {
+            let processed = try CleanPreprocessor().process(try read(sample))
+            let expected = sample.doubles("joint")
+            XCTAssertEqual(processed.joint.values.count, expected.count, sample.file)
+            var worst = 0.0
+            for (g, e) in zip(processed.joint.values, expected) { worst = max(worst, abs(Double(g) - e)) }
+            XCTAssertLessThanOrEqual(worst, 1e-5, sample.file)
+            XCTAssertEqual(processed.length, sample.int("T"), sample.file)
+            checked += 1
+        }
+        XCTAssertEqual(checked, 2)
+    }
+
     /// Clean mode = the denoised keypoints through centring, resize of all T frames to 50, view alignment.
     func testCleanModeConsumesTheDenoisedKeypoints() throws {
         let sample = try XCTUnwrap(Self.samples.first { $0.file.hasSuffix("S017C001P001R001A009.skeleton") })

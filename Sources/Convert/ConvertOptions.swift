@@ -25,6 +25,9 @@ public struct ConvertOptions: Sendable {
     public var maxCoordinate: Float = CoordinateBound.defaultMetres
     /// Also store every sample's raw frames (first two bodies per frame in file order) in the shards.
     public var keepRaw: Bool = true
+    /// Extra recorded facts about the source when it is not a raw dataset folder (e.g. `source`,
+    /// `source_sha256` of a PYSKL file); added to `recorded`.
+    public var source: [String: String] = [:]
 
     public init(dataset: DatasetKind, raw: URL, out: URL, benchmarks: [Benchmark] = [], mode: PreprocessMode = .reference,
                 missing: URL? = nil, splits: URL? = nil, workers: Int = 1, shardSize: Int = 4096,
@@ -41,6 +44,10 @@ public struct ConvertOptions: Sendable {
 
     /// The options that shape the data (not paths or worker counts), for shard attributes.
     public var recorded: [String: String] {
+        source.merging(folderRecorded) { _, folder in folder }
+    }
+
+    private var folderRecorded: [String: String] {
         [
             "dataset": dataset.rawValue,
             "mode": mode.rawValue,

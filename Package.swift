@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Convert", dependencies: ["SkeletonCore", "RawData", "Preprocess", "Shards"]),
         .target(name: "Export", dependencies: ["SkeletonCore", "Shards"]),
         // PYSKL annotation pickles both ways, through the Python package (python/hiclr/pyskl.py).
-        .target(name: "PYSKL", dependencies: ["SkeletonCore", "RawData", "Convert", "HDF5"]),
+        .target(name: "PYSKL", dependencies: ["SkeletonCore", "RawData", "Convert", "HDF5", "Shards"]),
         .target(name: "YAMLFiles", dependencies: ["SkeletonCore", "Yams"]),
         // The shipped pipelines/ and configs/ as resources, found by name from any folder. Each resource target's
         // folder holds a symbolic link to the repository folder (the only copy); `.process` follows the link.
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "RawData", "SkeletonCore"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "SkeletonCore", "TestSupport"]),
-        .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData", "Preprocess"]),
+        .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData", "Preprocess", "SkeletonCore", "TestSupport"]),
         .testTarget(name: "PYSKLTests", dependencies: ["PYSKL", "Convert", "Preprocess", "RawData", "HDF5", "Shards", "SkeletonCore",
                                                     "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "SkeletonCore", "TestSupport"]),

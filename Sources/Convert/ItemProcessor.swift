@@ -42,8 +42,8 @@ struct ItemProcessor: Sendable {
             out.bytesRead = fileSize(url)
             do {
                 let seq = try NTUSkeletonReader.read(url, maxCoordinate: maxCoordinate)
-                let data = try preprocessor.process(seq)
-                out.samples.append(try sample(name.description, name.label, item.parts, data, seq))
+                let (data, denoised) = try preprocessor.processWithBodies(seq)
+                out.samples.append(try sample(name.description, name.label, item.parts, data, seq, denoised))
             } catch let e as InputError {
                 out.rejections.append((e.description, "bad_file"))
             } catch let e as PreprocessError {
@@ -57,8 +57,8 @@ struct ItemProcessor: Sendable {
                 return out
             }
             do {
-                let data = try preprocessor.process(seq, bodiesAsGiven: true)
-                out.samples.append(try sample(name, label, item.parts, data, seq))
+                let (data, given) = try preprocessor.processGiven(seq)
+                out.samples.append(try sample(name, label, item.parts, data, seq, given))
             } catch let e as PreprocessError {
                 out.rejections.append(("\(name): \(e.reason)", e.code))
             } catch {
@@ -90,9 +90,9 @@ struct ItemProcessor: Sendable {
                 }
                 do {
                     let clip = seq.slice(frames: (instance.start - 1)..<instance.end)
-                    let data = try preprocessor.process(clip)
+                    let (data, denoised) = try preprocessor.processWithBodies(clip)
                     let name = video + "_" + String(format: "%03d", instance.line)
-                    out.samples.append(try sample(name, instance.label, item.parts, data, clip))
+                    out.samples.append(try sample(name, instance.label, item.parts, data, clip, denoised))
                 } catch let e as PreprocessError {
                     out.rejections.append(("\(place): \(e.reason)", e.code))
                 } catch {
@@ -103,11 +103,21 @@ struct ItemProcessor: Sendable {
         return out
     }
 
+    /// `denoised`: clean mode's PYSKL keypoints, which its raw frames hold instead of the reference reader's
+    /// bodies (docs/shard-format.md; the manifest's `raw_body_choice` says which).
     private func sample(_ name: String, _ label: Int, _ parts: [Benchmark: Part],
-                        _ data: PreprocessedSample, _ seq: RawSequence) throws -> ItemOutput.Sample {
+                        _ data: PreprocessedSample, _ seq: RawSequence,
+                        _ denoised: DenoisedBodies?) throws -> ItemOutput.Sample {
+        var raw: RawFrames?
+        if keepRaw {
+            if let denoised {
+                raw = RawFrames(frames: denoised.clip.frames, values: denoised.frameMajorValues, bodies: denoised.bodies)
+            } else {
+                raw = Self.rawFrames(seq)
+            }
+        }
         let stored = ShardSample(name: name, label: label, length: data.length, bodies: data.bodies,
-                                 joint: data.joint, bone: data.bone, motion: data.motion,
-                                 raw: keepRaw ? Self.rawFrames(seq) : nil)
+                                 joint: data.joint, bone: data.bone, motion: data.motion, raw: raw)
         return .init(parts: parts, decisions: data.decisions, encoded: try EncodedShardSample(stored))
     }
 

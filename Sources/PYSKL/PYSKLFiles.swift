@@ -1,5 +1,6 @@
 import Convert
 import Foundation
+import Shards
 import SkeletonCore
 
 /// `hiclr export pyskl` and `hiclr convert pyskl`: the PYSKL 3-D annotation pickle both ways. The pickle is read
@@ -36,7 +37,9 @@ public enum PYSKLFiles {
         var options = options
         options.dataset = input.dataset
         options.missing = nil
-        options.source = ["source": "pyskl", "source_file": input.source, "source_sha256": input.sourceSHA256]
+        // The raw frames keep the file's keypoints, PYSKL's denoised bodies, in either mode.
+        options.source = ["source": "pyskl", "source_file": input.source, "source_sha256": input.sourceSHA256,
+                          ShardFormat.RawBodyChoice.optionKey: ShardFormat.RawBodyChoice.pysklDenoise]
         return try Converter(options: options, input: input).run(progress: progress)
     }
 }

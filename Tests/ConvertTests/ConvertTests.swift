@@ -114,9 +114,13 @@ final class ConvertTests: XCTestCase {
         let out = temporaryDirectory()
         let report = try Converter(options: ntu60(out, mode: .clean)).run()
         XCTAssertEqual(report.samples, 23)
+        // Sums over the fixtures of scripts/golden_pyskl_denoise.py's decisions (Tests/PreprocessTests/Golden).
         XCTAssertEqual(report.decisions["removed_spread_body"], 2)     // two fixture files carry furniture
-        XCTAssertGreaterThan(report.decisions["trimmed_empty_frames"] ?? 0, 0)
+        XCTAssertEqual(report.decisions["removed_short_body"], 1)      // the re-acquired body's first 2 frames
+        XCTAssertEqual(report.decisions["skipped_empty_frames"], 6)    // 0-body frames of S002C001 and S003C002
+        XCTAssertEqual(report.decisions["body_ids"], 32)
         XCTAssertEqual(try Manifest.load(from: out).mode, "clean")
+        XCTAssertEqual(try Manifest.load(from: out).report["clean.removed_spread_body"], 2)
     }
 }
 

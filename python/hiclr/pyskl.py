@@ -97,6 +97,10 @@ def pyskl_split(names, dataset):
 #: Candidate names of the per-sample count of bodies in the raw frames (clean-mode shards); the first present
 #: is used. Without one, a sample's bodies are the raw body slots that hold any non-zero value.
 RAW_BODY_COUNT_FIELDS = ("raw_bodies",)
+#: Manifest ``options`` key naming whose bodies the raw frames hold (docs/shard-format.md); absent means the
+#: reference reader's. Clean mode (and `hiclr convert pyskl`) write PYSKL_BODY_CHOICE.
+RAW_BODY_CHOICE_KEY = "raw_body_choice"
+PYSKL_BODY_CHOICE = "pyskl-denoise"
 
 
 def _rerun(dataset):
@@ -190,9 +194,19 @@ def export(shards_dir, out_pkl, dtype=DEFAULT_DTYPE, overwrite=False, verify=Tru
             raise PysklError(f"{directory / 'manifest.json'} [dataset]: '{dataset}'; PYSKL's 3-D annotation "
                              "files are made from NTU RGB+D 60 or 120 shards")
         mode = manifest.get("mode")
-        if mode != "clean" and not _any_mode:  # (_any_mode: tests only, for the reference-mode round trip)
-            raise PysklError(f"{directory / 'manifest.json'} [mode]: '{mode}' shards keep the bodies the "
-                             f"{mode} reader picks, not PYSKL's denoised bodies; {_rerun(dataset)}")
+        choice = manifest.get("options", {}).get(RAW_BODY_CHOICE_KEY, "reference-reader")
+        where = f"{directory / 'manifest.json'}"
+        if manifest.get("options", {}).get("keep_raw") == "false":
+            raise PysklError(f"{where} [options.keep_raw]: false: these shards keep no raw frames, which PYSKL's "
+                             f"keypoints come from; {_rerun(dataset)}")
+        if choice != PYSKL_BODY_CHOICE and not _any_mode:  # (_any_mode: tests only, reference-mode round trip)
+            if mode != "clean":
+                raise PysklError(f"{where} [mode]: '{mode}' shards keep the bodies the reference reader picks "
+                                 f"(options.{RAW_BODY_CHOICE_KEY} '{choice}'), not PYSKL's denoised bodies; "
+                                 f"{_rerun(dataset)}")
+            raise PysklError(f"{where} [options.{RAW_BODY_CHOICE_KEY}]: '{choice}': these clean-mode shards come "
+                             "from a hiclr whose clean mode did not yet follow PYSKL's denoising; "
+                             f"{_rerun(dataset)}")
         dataset, _, rows = _sample_rows(shard_set, directory)
         names = sorted(rows)                                   # ntu_preproc.py:136-137
         for name in names:

@@ -47,7 +47,7 @@ struct ConvertRawCommand: ParsableCommand {
             help: "Benchmarks to write (default: all of the dataset's: NTU60 xsub xview, NTU120 xsub xset, PKU-MMD xsub xview).")
     var benchmark: [Benchmark] = []
 
-    @Option(help: "Preprocessing: reference (matches the official HiCLR/AimCLR data exactly) or clean.")
+    @Option(help: "Preprocessing: reference (matches the official HiCLR/AimCLR data exactly) or clean (bodies and frames as PYSKL's NTU script chooses them).")
     var mode: PreprocessMode = .reference
 
     @Option(help: "NTU list of samples with missing skeletons to skip: the published file as it is (prose header, then one name per line).")

@@ -120,6 +120,33 @@ def test_export_layout_is_pyskls(clean_shards, tmp_path, dataset, dtype):
         assert sorted(members) == data["split"][key], key
 
 
+# PYSKL's own script (tools/data/ntu_preproc.py, commit 3f6795f) run on the fixture .skeleton files by
+# scripts/golden_pyskl_file.py (outside the tree, NumPy 1.24, float16 as the script writes): file SHA-256 and
+# content digest of ntu60_3danno.pkl (fixtures/ntu60, its missing list applied) and ntu120_3danno.pkl
+# (fixtures/ntu120).
+PYSKL_GOLDEN = {
+    "ntu60": ("8ede06a83d933c2786f653005068d1e7cb969e891dba75a68cb775d8304d33b9",
+              "fd941e9cde8ccbdd4e56d7972c97fb163b2a8181832555ed0c0f8617d051eec3"),
+    "ntu120": ("82785ddd3ec411db6e2dd93b57c87717bf4c39f34ca05140e50909241e34d912",
+               "9e69367a9101c07db0b9c4ea1c15bea3ef5cb87ccb44a47aa9ff779e3574d2a4"),
+}
+
+
+@pytest.mark.parametrize("dataset", ["ntu60", "ntu120"])
+def test_export_equals_pyskls_own_file(clean_shards, tmp_path, dataset):
+    """raw files -> `convert --mode clean` -> `export pyskl` gives the file PYSKL's script writes from the same raw
+    files: the same content (names, splits, labels, frames, float16 keypoint bytes), and with NumPy 1 (whose
+    pickles name numpy.core, as when the golden was made) the same bytes."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    from golden_pyskl_file import file_digests
+    out = tmp_path / f"{dataset}_3danno.pkl"
+    run_hiclr("export", "pyskl", "--shards", clean_shards[dataset], "--out", out)
+    sha, content = file_digests(out)
+    assert content == PYSKL_GOLDEN[dataset][1]
+    if np.__version__.startswith("1."):
+        assert sha == PYSKL_GOLDEN[dataset][0]
+
+
 def test_export_refuses_reference_and_rawless_shards(clean_shards, tmp_path):
     ref = convert("ntu60", tmp_path / "ref", "reference")
     result = run_hiclr("export", "pyskl", "--shards", ref, "--out", tmp_path / "a.pkl", check=False)

@@ -6,8 +6,9 @@ Tests/PreprocessTests/Golden/pyskl_denoise.json for the shipped NTU fixtures and
 scripts/make_pyskl_denoise_inputs.py.
 
 Run from the repository root:  python3 scripts/golden_pyskl_denoise.py
-This script was checked against the real PYSKL functions, run outside the tree with mmcv/tqdm/pyskl.smp
-stubbed (see Golden/README.md): same status, same M and T, keypoints and motions bit-identical.
+This script was checked against the real PYSKL functions, run from a checkout outside the tree with
+mmcv/tqdm/pyskl.smp stubbed (scripts/check_golden_pyskl_denoise.py; Golden/README.md): same outcome, same M and T,
+keypoints and motions bit-identical.
 
 NumPy arithmetic is part of the rule where it decides something: joint values are float32 (L39, L43), the
 motion is np.var/np.sum on float32 (L49, L79), so this script computes them the same way; the 0.8 factor is

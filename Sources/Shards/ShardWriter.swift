@@ -76,6 +76,9 @@ public final class ShardWriter {
                              : "sample has raw frames; this writer was not asked to keep them")
         }
         if let raw = sample.raw {
+            if let m = raw.bodies, !(1...SkeletonLayout.bodies).contains(m) {
+                throw InputError(file: sample.name, field: ShardFormat.Dataset.rawBodies, "\(m) body slots, expected 1 or 2")
+            }
             let carries = raw.bodies != nil
             guard rawBodies == nil || rawBodies == carries else {
                 throw InputError(file: sample.name, field: ShardFormat.Dataset.rawBodies, carries

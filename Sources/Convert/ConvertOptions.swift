@@ -27,6 +27,9 @@ public struct ConvertOptions: Sendable {
     /// Also store every sample's raw frames in the shards: in reference mode the first two bodies per frame in
     /// file order, in clean mode PYSKL's denoised keypoints (recorded as `raw_body_choice`).
     public var keepRaw: Bool = true
+    /// Extra recorded facts about the source when it is not a raw dataset folder (e.g. `source`,
+    /// `source_sha256` of a PYSKL file); added to `recorded`.
+    public var source: [String: String] = [:]
 
     public init(dataset: DatasetKind, raw: URL, out: URL, benchmarks: [Benchmark] = [], mode: PreprocessMode = .reference,
                 missing: URL? = nil, splits: URL? = nil, workers: Int = 1, shardSize: Int = 4096,
@@ -46,6 +49,10 @@ public struct ConvertOptions: Sendable {
     /// shards stay byte-identical; clean mode keeps all frames (no 300-frame window or trim) and, with raw
     /// frames, records that they hold PYSKL's denoised bodies.
     public var recorded: [String: String] {
+        source.merging(folderRecorded) { _, folder in folder }
+    }
+
+    private var folderRecorded: [String: String] {
         var options = [
             "dataset": dataset.rawValue,
             "mode": mode.rawValue,

@@ -54,9 +54,12 @@ public final class Converter {
     public var blockSize = 256
     /// Test hook: called with "swap", "mid-swap" and "retire" while the result is swapped into `out`.
     public var commitHook: ((String) -> Void)?
+    /// The samples' source when it is not the raw dataset folder `options.raw` (nil: scan that folder).
+    public let input: ConvertInput?
 
-    public init(options: ConvertOptions) {
+    public init(options: ConvertOptions, input: ConvertInput? = nil) {
         self.options = options
+        self.input = input
     }
 
     /// Runs the conversion, calling `progress` after each block.
@@ -64,9 +67,14 @@ public final class Converter {
         let start = DispatchTime.now()
         let folder = OutputFolder(options.out)
         // Check everything before anything is written or deleted.
-        let missing = try options.missing.map(MissingList.read) ?? []
-        let scan = try RawDatasetScan.scan(dataset: options.dataset, raw: options.raw, missing: missing,
+        let scan: RawDatasetScan
+        if let input {
+            scan = try input.scan()
+        } else {
+            let missing = try options.missing.map(MissingList.read) ?? []
+            scan = try RawDatasetScan.scan(dataset: options.dataset, raw: options.raw, missing: missing,
                                            splits: options.splits)
+        }
         let notes = try folder.recover()
         let plan = try folder.plan(overwrite: options.overwrite)
         try folder.makeStaging()
@@ -105,7 +113,8 @@ public final class Converter {
             var written = 0
             progress(ConvertProgress(filesDone: 0, filesTotal: items.count, samplesWritten: 0))
             while done < items.count {
-                let block = Array(items[done..<min(items.count, done + blockSize)])
+                var block = Array(items[done..<min(items.count, done + blockSize)])
+                if let input { block = try input.load(block) }
                 let outputs = Self.parallelMap(block, workers: options.workers, processor.process)
                 for output in outputs {
                     report.filesRead += 1
@@ -141,7 +150,7 @@ public final class Converter {
         report.bytesWritten = records.reduce(0) { $0 + $1.bytes }
         report.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         var manifest = Manifest(dataset: options.dataset, mode: options.mode.rawValue,
-                                toolVersion: ConvertVersion.tool, createdBy: "hiclr convert",
+                                toolVersion: ConvertVersion.tool, createdBy: input?.createdBy ?? "hiclr convert",
                                 options: options.recorded, shards: records)
         manifest.report = report.counters
         manifest.notConverted = report.rejected

@@ -51,6 +51,19 @@ struct ItemProcessor: Sendable {
             } catch {
                 out.rejections.append(("\(url.path): \(error)", "error"))
             }
+        case .sequence(let name, let label, let seq):
+            guard let seq else {
+                out.rejections.append(("\(name): sequence not loaded", "error"))
+                return out
+            }
+            do {
+                let (data, given) = try preprocessor.processGiven(seq)
+                out.samples.append(try sample(name, label, item.parts, data, seq, given))
+            } catch let e as PreprocessError {
+                out.rejections.append(("\(name): \(e.reason)", e.code))
+            } catch {
+                out.rejections.append(("\(name): \(error)", "error"))
+            }
         case .pku(let skeletonURL, let labelURL, let video):
             out.bytesRead = fileSize(skeletonURL) + fileSize(labelURL)
             let seq: RawSequence

@@ -208,10 +208,12 @@ final class ConvertOverwriteTests: XCTestCase {
         try fm.createDirectory(at: folder.staging, withIntermediateDirectories: false)
         try Data(count: 1000).write(to: folder.staging.appendingPathComponent(".xsub_train_00003.h5.partial"))
         try Data(count: 1000).write(to: folder.staging.appendingPathComponent("xsub_train_00000.h5"))
+        // Killed while the manifest was written: its temporary name is ours (not Foundation's random `.atomic` one).
+        try Data(count: 10).write(to: folder.staging.appendingPathComponent(".manifest.json.partial"))
         try Data(count: 500).write(to: out.appendingPathComponent(".xview_val_00001.h5.partial"))
         let report = try Converter(options: options(out)).run()
         XCTAssertEqual(report.notes.count, 2, "\(report.notes)")
-        XCTAssertTrue(report.notes.contains { $0.contains("deleted 2 file(s)") && $0.contains(".converting") },
+        XCTAssertTrue(report.notes.contains { $0.contains("deleted 3 file(s)") && $0.contains(".converting") },
                       "\(report.notes)")
         XCTAssertTrue(report.notes.contains { $0.contains("1 stale .partial") }, "\(report.notes)")
         XCTAssertFalse(try fm.contentsOfDirectory(atPath: out.path).contains { $0.hasSuffix(".partial") })

@@ -97,7 +97,7 @@ let package = Package(
                     resources: [.copy("Golden")]),
         .testTarget(name: "ModelsTests", dependencies: ["Models", "TensorModule", "CounterRandom", "TensorTestSupport"],
                     resources: [.copy("Golden")]),
-        .testTarget(name: "BenchTests", dependencies: ["Bench", "Augment", "Loader", "Shards", "SkeletonCore", "TensorModule",
+        .testTarget(name: "BenchTests", dependencies: ["Bench", "Augment", "Loader", "RawData", "Shards", "SkeletonCore", "TensorModule",
                                                     "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["hiclr", "ShippedFiles", "TestSupport"]),
         .testTarget(name: "TrainTests", dependencies: ["Train", "Models", "TensorModule", "Shards", "Loader", "Augment", "SkeletonCore", "HDF5",

@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "RawData", "SkeletonCore"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "SkeletonCore", "TestSupport"]),
-        .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData", "Preprocess"]),
+        .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData", "Preprocess", "HDF5"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "SkeletonCore", "TestSupport"]),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "CounterRandom", "SkeletonCore", "YAMLFiles", "TestSupport"],
                     resources: [.copy("Golden")]),

@@ -1,6 +1,7 @@
 import Foundation
 import Preprocess
 import RawData
+import Shards
 import SkeletonCore
 
 /// Everything one conversion needs; recorded (as strings) in every shard's `options` attribute.
@@ -25,6 +26,8 @@ public struct ConvertOptions: Sendable {
     public var maxCoordinate: Float = CoordinateBound.defaultMetres
     /// Also store every sample's raw frames (first two bodies per frame in file order) in the shards.
     public var keepRaw: Bool = true
+    /// zlib level of the joint/bone/motion datasets (shuffle + deflate), 0 for none (`ShardFormat.codec`).
+    public var deflateLevel: Int = ShardFormat.defaultDeflateLevel
 
     public init(dataset: DatasetKind, raw: URL, out: URL, benchmarks: [Benchmark] = [], mode: PreprocessMode = .reference,
                 missing: URL? = nil, splits: URL? = nil, workers: Int = 1, shardSize: Int = 4096,
@@ -51,6 +54,7 @@ public struct ConvertOptions: Sendable {
             "long_clip_trim": dataset.isNTU ? LongClipTrim.first.rawValue : LongClipTrim.centred.rawValue,
             "shard_size": String(shardSize),
             "keep_raw": keepRaw ? "true" : "false",
+            "deflate_level": String(deflateLevel),
         ]
     }
 }

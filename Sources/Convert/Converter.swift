@@ -90,7 +90,7 @@ public final class Converter {
                                     mode: options.mode.rawValue, options: options.recorded,
                                     toolVersion: ConvertVersion.tool)
             let w = try ShardWriter(directory: folder.staging, info: info, shardSize: options.shardSize,
-                                    keepRaw: options.keepRaw)
+                                    deflateLevel: options.deflateLevel, keepRaw: options.keepRaw)
             writers[key] = w
             writerOrder.append(key)
             return w
@@ -99,7 +99,7 @@ public final class Converter {
         var records: [ShardRecord] = []
         do {
             let processor = ItemProcessor(dataset: options.dataset, mode: options.mode, keepRaw: options.keepRaw,
-                                          maxCoordinate: options.maxCoordinate)
+                                          maxCoordinate: options.maxCoordinate, deflateLevel: options.deflateLevel)
             let items = scan.items
             var done = 0
             var written = 0

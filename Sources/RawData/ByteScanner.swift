@@ -129,6 +129,33 @@ public struct ByteScanner {
     /// Skips one token after checking it is a decimal number (used for NTU columns we do not keep; the
     /// value is not converted, so its range is not checked).
     public mutating func skipNumber(_ what: @autoclosure () -> String) throws {
+        try beginToken(what())
+        // The grammar of `scanDecimal` without the value: `[+-]digits[.digits][(e|E)[+-]digits]`, at least one
+        // mantissa digit, then the token's end. Anything else goes to `scanDecimal` for its exact error.
+        let start = position
+        let count = bytes.count
+        var p = position
+        if bytes[p] == 0x2D || bytes[p] == 0x2B { p += 1 }
+        let integerStart = p
+        while p < count && bytes[p] &- 0x30 <= 9 { p += 1 }
+        var digits = p - integerStart
+        if p < count && bytes[p] == 0x2E {
+            p += 1
+            let fractionStart = p
+            while p < count && bytes[p] &- 0x30 <= 9 { p += 1 }
+            digits += p - fractionStart
+        }
+        var wellFormed = digits > 0
+        if wellFormed && p < count && (bytes[p] | 0x20) == 0x65 {
+            p += 1
+            if p < count && (bytes[p] == 0x2D || bytes[p] == 0x2B) { p += 1 }
+            let exponentStart = p
+            while p < count && bytes[p] &- 0x30 <= 9 { p += 1 }
+            wellFormed = p > exponentStart
+        }
+        position = p
+        if wellFormed && atTokenEnd() { return }
+        position = start
         _ = try scanDecimal(what())
     }
 

@@ -166,7 +166,7 @@ public enum ConvertBenchmark {
         var reference: ReferenceTiming?
         if let script = options.reference {
             let ignored = root.appendingPathComponent("reference-ignored.txt")
-            fm.createFile(atPath: ignored.path, contents: Data())
+            _ = fm.createFile(atPath: ignored.path, contents: Data())
             let t = try script.run(raw: rawDir, ignored: ignored, out: root.appendingPathComponent("reference-out"))
             reference = ReferenceTiming(time: t, samplesPerSecond: n / t.wall, speedUp: t.wall / tN.wall,
                                         cpuSpeedUp: t.cpu / tN.cpu)

@@ -29,8 +29,11 @@ fuzz: deps
 demo: release
 	bash scripts/demo.sh $(HICLR) $(DEMO)
 
+# HICLR_REFERENCE=<a JHang2020/HiCLR checkout> also times its tools/ntu_gendata.py on the same files (bench convert).
+HICLR_REFERENCE ?=
 bench: release
-	$(HICLR) bench convert --samples 2400
+	/usr/bin/python3 scripts/make_bench_ntu.py --out $(DEMO)/bench-raw --frames 100
+	$(HICLR) bench convert --raw $(DEMO)/bench-raw --samples 2000 $(if $(HICLR_REFERENCE),--reference $(HICLR_REFERENCE))
 	$(HICLR) bench augment
 	$(HICLR) convert ntu60 --raw fixtures/ntu60 --out $(DEMO)/bench-ntu60 --overwrite
 	$(HICLR) bench stream --shards $(DEMO)/bench-ntu60

@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 swift build --build-tests || exit 1
 swift build --product HiCLRLoaderC || exit 1   # the loader library the Python tests load
 mkdir -p .build
+# Every test's scratch files go into one folder, removed afterwards when everything passed (kept for a look when
+# something failed), so repeated runs do not fill /tmp.
+export TMPDIR="$(mktemp -d "${TMPDIR:-/tmp}/hiclr-test.XXXXXX")"
 swift test --disable-swift-testing 2>&1 | tee .build/test-output.log
 status=${PIPESTATUS[0]}
 # XCTest writes "with 1 test skipped and 0 failures" when a test skips (e.g. one that needs a non-root user).
@@ -42,5 +45,6 @@ else
   passed=$((passed + py_passed)); failed=$((failed + py_failed))
   if [ "$py_status" != 0 ]; then status=1; fi
 fi
+if [ "$status" = 0 ]; then rm -rf "$TMPDIR"; else echo "test scratch files kept in $TMPDIR"; fi
 echo "$passed passed, $failed failed"
 exit "$status"

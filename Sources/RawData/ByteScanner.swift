@@ -129,6 +129,18 @@ public struct ByteScanner {
     /// Skips one token after checking it is a decimal number (used for NTU columns we do not keep; the
     /// value is not converted, so its range is not checked).
     public mutating func skipNumber(_ what: @autoclosure () -> String) throws {
+        try skipNumbers(1) { _ in what() }
+    }
+
+    /// `skipNumber` `count` times on the current line (one call for the unused columns of a line);
+    /// `what(k)` names the k-th (0-based) in errors.
+    @inline(__always)
+    public mutating func skipNumbers(_ count: Int, _ what: (Int) -> String) throws {
+        for k in 0..<count { try skipOneNumber { what(k) } }
+    }
+
+    @inline(__always)
+    mutating func skipOneNumber(_ what: () -> String) throws {
         try beginToken(what())
         // The grammar of `scanDecimal` without the value: `[+-]digits[.digits][(e|E)[+-]digits]`, at least one
         // mantissa digit, then the token's end. Anything else goes to `scanDecimal` for its exact error.

@@ -47,6 +47,8 @@ let package = Package(
                                                .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Convert", dependencies: ["SkeletonCore", "RawData", "Preprocess", "Shards"]),
         .target(name: "Export", dependencies: ["SkeletonCore", "Shards"]),
+        // PYSKL annotation pickles both ways, through the Python package (python/hiclr/pyskl.py).
+        .target(name: "PYSKL", dependencies: ["SkeletonCore", "RawData", "Convert", "HDF5", "Shards"]),
         .target(name: "YAMLFiles", dependencies: ["SkeletonCore", "Yams"]),
         // The shipped pipelines/ and configs/ as resources, found by name from any folder. Each resource target's
         // folder holds a symbolic link to the repository folder (the only copy); `.process` follows the link.
@@ -72,7 +74,7 @@ let package = Package(
                                               "Augment", "Loader", "BLASModule", "CounterRandom", "TensorModule", "Models"]),
 
         .executableTarget(name: "hiclr", dependencies: [
-            "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Export", "Augment", "Loader",
+            "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Export", "PYSKL", "Augment", "Loader",
             "TensorModule", "Train", "ShippedFiles", "CounterRandom", "Dump", "Bench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -88,7 +90,9 @@ let package = Package(
         .testTarget(name: "PreprocessTests", dependencies: ["Preprocess", "RawData", "SkeletonCore"],
                     resources: [.copy("Golden")]),
         .testTarget(name: "ShardsTests", dependencies: ["Shards", "HDF5", "SkeletonCore", "TestSupport"]),
-        .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData", "Preprocess", "HDF5"]),
+        .testTarget(name: "ConvertTests", dependencies: ["Convert", "Shards", "RawData", "Preprocess", "SkeletonCore", "TestSupport", "HDF5"]),
+        .testTarget(name: "PYSKLTests", dependencies: ["PYSKL", "Convert", "Preprocess", "RawData", "HDF5", "Shards", "SkeletonCore",
+                                                    "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "SkeletonCore", "TestSupport"]),
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "CounterRandom", "SkeletonCore", "YAMLFiles", "TestSupport"],
                     resources: [.copy("Golden")]),

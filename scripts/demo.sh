@@ -11,7 +11,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "convert NTU60 (reference mode, missing-skeleton list applied)"
 "$HICLR" convert ntu60 --raw fixtures/ntu60 --missing fixtures/ntu60/missing_skeletons.txt --out "$OUT/ntu60"
-step "convert NTU60 again in clean mode (body tracking, noise removal; decisions counted)"
+step "convert NTU60 again in clean mode (PYSKL's body choice; decisions counted)"
 "$HICLR" convert ntu60 --raw fixtures/ntu60 --missing fixtures/ntu60/missing_skeletons.txt --mode clean --out "$OUT/ntu60-clean"
 step "convert NTU120, PKU-MMD phase 1 and phase 2"
 "$HICLR" convert ntu120 --raw fixtures/ntu120 --out "$OUT/ntu120"

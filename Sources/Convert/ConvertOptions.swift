@@ -24,10 +24,14 @@ public struct ConvertOptions: Sendable {
     public var overwrite: Bool
     /// Raw coordinates whose magnitude exceeds this (metres) reject their file.
     public var maxCoordinate: Float = CoordinateBound.defaultMetres
-    /// Also store every sample's raw frames (first two bodies per frame in file order) in the shards.
+    /// Also store every sample's raw frames in the shards: in reference mode the first two bodies per frame in
+    /// file order, in clean mode PYSKL's denoised keypoints (recorded as `raw_body_choice`).
     public var keepRaw: Bool = true
     /// zlib level of the joint/bone/motion datasets (shuffle + deflate), 0 for none (`ShardFormat.codec`).
     public var deflateLevel: Int = ShardFormat.defaultDeflateLevel
+    /// Extra recorded facts about the source when it is not a raw dataset folder (e.g. `source`,
+    /// `source_sha256` of a PYSKL file); added to `recorded`.
+    public var source: [String: String] = [:]
 
     public init(dataset: DatasetKind, raw: URL, out: URL, benchmarks: [Benchmark] = [], mode: PreprocessMode = .reference,
                 missing: URL? = nil, splits: URL? = nil, workers: Int = 1, shardSize: Int = 4096,
@@ -43,8 +47,15 @@ public struct ConvertOptions: Sendable {
     }
 
     /// The options that shape the data (not paths or worker counts), for shard attributes.
+    /// Reference mode's keys and values are exactly those written before clean mode followed PYSKL, so its
+    /// shards stay byte-identical; clean mode keeps all frames (no 300-frame window or trim) and, with raw
+    /// frames, records that they hold PYSKL's denoised bodies.
     public var recorded: [String: String] {
-        [
+        source.merging(folderRecorded) { _, folder in folder }
+    }
+
+    private var folderRecorded: [String: String] {
+        var options = [
             "dataset": dataset.rawValue,
             "mode": mode.rawValue,
             "benchmarks": effectiveBenchmarks.map(\.rawValue).joined(separator: ","),
@@ -56,5 +67,11 @@ public struct ConvertOptions: Sendable {
             "keep_raw": keepRaw ? "true" : "false",
             "deflate_level": String(deflateLevel),
         ]
+        if mode == .clean {
+            options["max_frames"] = "all"
+            options["long_clip_trim"] = "none"
+            if keepRaw { options[ShardFormat.RawBodyChoice.optionKey] = ShardFormat.RawBodyChoice.pysklDenoise }
+        }
+        return options
     }
 }

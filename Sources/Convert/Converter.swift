@@ -54,9 +54,12 @@ public final class Converter {
     public var blockSize = 256
     /// Test hook: called with "swap", "mid-swap" and "retire" while the result is swapped into `out`.
     public var commitHook: ((String) -> Void)?
+    /// The samples' source when it is not the raw dataset folder `options.raw` (nil: scan that folder).
+    public let input: ConvertInput?
 
-    public init(options: ConvertOptions) {
+    public init(options: ConvertOptions, input: ConvertInput? = nil) {
         self.options = options
+        self.input = input
     }
 
     /// Runs the conversion, calling `progress` after each block.
@@ -64,9 +67,14 @@ public final class Converter {
         let start = DispatchTime.now()
         let folder = OutputFolder(options.out)
         // Check everything before anything is written or deleted.
-        let missing = try options.missing.map(MissingList.read) ?? []
-        let scan = try RawDatasetScan.scan(dataset: options.dataset, raw: options.raw, missing: missing,
+        let scan: RawDatasetScan
+        if let input {
+            scan = try input.scan()
+        } else {
+            let missing = try options.missing.map(MissingList.read) ?? []
+            scan = try RawDatasetScan.scan(dataset: options.dataset, raw: options.raw, missing: missing,
                                            splits: options.splits)
+        }
         let notes = try folder.recover()
         let plan = try folder.plan(overwrite: options.overwrite)
         try folder.makeStaging()
@@ -107,16 +115,19 @@ public final class Converter {
             // The workers read and preprocess block k + 1 while this thread writes block k (in file order).
             let blocks = stride(from: 0, to: items.count, by: blockSize).map { $0..<min(items.count, $0 + blockSize) }
             let workers = options.workers
-            func start(_ k: Int) -> InFlightBlock? {
+            // `input.load` runs here, on the converting thread, block after block in order.
+            func start(_ k: Int) throws -> InFlightBlock? {
                 guard k < blocks.count else { return nil }
-                return InFlightBlock(Array(items[blocks[k]]), workers: workers) { processor.process($0) }
+                var block = Array(items[blocks[k]])
+                if let input { block = try input.load(block) }
+                return InFlightBlock(block, workers: workers) { processor.process($0) }
             }
-            var next = start(0)
+            var next = try start(0)
             defer { next?.wait() }             // never return while a block is still being processed
             for k in blocks.indices {
                 guard let current = next else { break }
                 let outputs = current.wait()
-                next = start(k + 1)
+                next = try start(k + 1)
                 for output in outputs {
                     report.filesRead += 1
                     report.bytesRead += output.bytesRead
@@ -151,7 +162,7 @@ public final class Converter {
         report.bytesWritten = records.reduce(0) { $0 + $1.bytes }
         report.seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         var manifest = Manifest(dataset: options.dataset, mode: options.mode.rawValue,
-                                toolVersion: ConvertVersion.tool, createdBy: "hiclr convert",
+                                toolVersion: ConvertVersion.tool, createdBy: input?.createdBy ?? "hiclr convert",
                                 options: options.recorded, shards: records)
         manifest.report = report.counters
         manifest.notConverted = report.rejected

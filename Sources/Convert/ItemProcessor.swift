@@ -44,14 +44,27 @@ struct ItemProcessor: Sendable {
             out.bytesRead = fileSize(url)
             do {
                 let seq = try NTUSkeletonReader.read(url, maxCoordinate: maxCoordinate)
-                let data = try preprocessor.process(seq)
-                out.samples.append(try sample(name.description, name.label, item.parts, data, seq))
+                let (data, denoised) = try preprocessor.processWithBodies(seq)
+                out.samples.append(try sample(name.description, name.label, item.parts, data, seq, denoised))
             } catch let e as InputError {
                 out.rejections.append((e.description, "bad_file"))
             } catch let e as PreprocessError {
                 out.rejections.append(("\(url.path): \(e.reason)", e.code))
             } catch {
                 out.rejections.append(("\(url.path): \(error)", "error"))
+            }
+        case .sequence(let name, let label, let seq):
+            guard let seq else {
+                out.rejections.append(("\(name): sequence not loaded", "error"))
+                return out
+            }
+            do {
+                let (data, given) = try preprocessor.processGiven(seq)
+                out.samples.append(try sample(name, label, item.parts, data, seq, given))
+            } catch let e as PreprocessError {
+                out.rejections.append(("\(name): \(e.reason)", e.code))
+            } catch {
+                out.rejections.append(("\(name): \(error)", "error"))
             }
         case .pku(let skeletonURL, let labelURL, let video):
             out.bytesRead = fileSize(skeletonURL) + fileSize(labelURL)
@@ -79,9 +92,9 @@ struct ItemProcessor: Sendable {
                 }
                 do {
                     let clip = seq.slice(frames: (instance.start - 1)..<instance.end)
-                    let data = try preprocessor.process(clip)
+                    let (data, denoised) = try preprocessor.processWithBodies(clip)
                     let name = video + "_" + String(format: "%03d", instance.line)
-                    out.samples.append(try sample(name, instance.label, item.parts, data, clip))
+                    out.samples.append(try sample(name, instance.label, item.parts, data, clip, denoised))
                 } catch let e as PreprocessError {
                     out.rejections.append(("\(place): \(e.reason)", e.code))
                 } catch {
@@ -92,11 +105,21 @@ struct ItemProcessor: Sendable {
         return out
     }
 
+    /// `denoised`: clean mode's PYSKL keypoints, which its raw frames hold instead of the reference reader's
+    /// bodies (docs/shard-format.md; the manifest's `raw_body_choice` says which).
     private func sample(_ name: String, _ label: Int, _ parts: [Benchmark: Part],
-                        _ data: PreprocessedSample, _ seq: RawSequence) throws -> ItemOutput.Sample {
+                        _ data: PreprocessedSample, _ seq: RawSequence,
+                        _ denoised: DenoisedBodies?) throws -> ItemOutput.Sample {
+        var raw: RawFrames?
+        if keepRaw {
+            if let denoised {
+                raw = RawFrames(frames: denoised.clip.frames, values: denoised.frameMajorValues, bodies: denoised.bodies)
+            } else {
+                raw = Self.rawFrames(seq)
+            }
+        }
         let stored = ShardSample(name: name, label: label, length: data.length, bodies: data.bodies,
-                                 joint: data.joint, bone: data.bone, motion: data.motion,
-                                 raw: keepRaw ? Self.rawFrames(seq) : nil)
+                                 joint: data.joint, bone: data.bone, motion: data.motion, raw: raw)
         return .init(parts: parts, decisions: data.decisions, encoded: try EncodedShardSample(stored, deflateLevel: deflateLevel))
     }
 

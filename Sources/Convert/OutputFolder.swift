@@ -39,10 +39,11 @@ struct OutputFolder {
         name.range(of: #"^[A-Za-z0-9-]+_[A-Za-z0-9-]+_[0-9]{5,}\.h5$"#, options: .regularExpression) != nil
     }
 
-    /// `.<shard name>.partial`, as `ShardFormat.partialName` makes them.
+    /// `.<shard name>.partial` or `.manifest.json.partial`, as `ShardFormat.partialName` makes them.
     static func isPartialName(_ name: String) -> Bool {
-        name.hasPrefix(".") && name.hasSuffix(".partial")
-            && isShardName(String(name.dropFirst().dropLast(".partial".count)))
+        guard name.hasPrefix(".") && name.hasSuffix(".partial") else { return false }
+        let base = String(name.dropFirst().dropLast(".partial".count))
+        return isShardName(base) || base == Manifest.fileName
     }
 
     /// Every entry of `dir` (hidden ones too), sorted; nil when `dir` does not exist.

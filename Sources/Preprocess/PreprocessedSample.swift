@@ -18,7 +18,7 @@ public struct PreprocessedSample: Sendable {
 public enum PreprocessMode: String, CaseIterable, Codable, Sendable {
     /// Reproduces the official HiCLR/AimCLR data exactly, quirks included.
     case reference
-    /// Body tracking by ID, noisy-body removal, most energetic bodies, empty frames trimmed.
+    /// PYSKL's NTU body and frame choice (tools/data/ntu_preproc.py), then the reference centring, resize and rotation.
     case clean
 }
 

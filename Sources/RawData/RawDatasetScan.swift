@@ -6,16 +6,25 @@ public struct RawWorkItem: Sendable {
     public enum Source: Sendable {
         case ntu(URL, NTUSampleName)
         case pku(skeleton: URL, labels: URL, video: String)
+        /// A sample given as a sequence (PYSKL input, `hiclr convert pyskl`): its bodies are already chosen, in
+        /// slot order in every frame, and are used as given. `sequence` is nil until the input loads it.
+        case sequence(name: String, label: Int, sequence: RawSequence?)
     }
     public var source: Source
     /// The part of this item under each benchmark it belongs to.
     public var parts: [Benchmark: Part]
+
+    public init(source: Source, parts: [Benchmark: Part]) {
+        self.source = source
+        self.parts = parts
+    }
 
     /// Name used for ordering and reports (sample name or video id).
     public var name: String {
         switch source {
         case .ntu(_, let n): return n.description
         case .pku(_, _, let video): return video
+        case .sequence(let name, _, _): return name
         }
     }
 }
@@ -31,6 +40,8 @@ public struct RawDatasetScan: Sendable {
     public var notInDataset: [String] = []
     /// PKU-MMD videos in neither list of a benchmark's split file, per benchmark; they go to its test part.
     public var unlisted: [Benchmark: [String]] = [:]
+
+    public init() {}
 
     /// Lists `raw` for `dataset`. `missing` names NTU samples to skip; `splits` is the PKU-MMD split folder
     /// (default: a sub-folder of `raw` whose name contains "split").

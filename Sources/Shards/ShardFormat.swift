@@ -15,6 +15,8 @@ import SkeletonCore
 /// - optional raw frames (`convert --keep-raw`): `raw` float32 `(F, 3, 25, 2)`, every sample's frames before
 ///   preprocessing one after another (F = the sum of `raw_frames`), and `raw_frames` int64 `(N)`. Files
 ///   without them are read as before (readers of version 1 ignore unknown datasets, so the version stays 1).
+///   Clean mode adds `raw_bodies` int64 `(N)` (PYSKL's body slots M) and records the body choice in the
+///   `options` key `raw_body_choice` (`RawBodyChoice`).
 public enum ShardFormat {
     /// The `format` of the manifest and of each shard file.
     public static let name = "hiclr-shards"
@@ -37,6 +39,19 @@ public enum ShardFormat {
     public static let rawFrameElements = SkeletonLayout.channels * SkeletonLayout.joints * SkeletonLayout.bodies
     /// Frames per chunk of the `raw` dataset.
     public static let rawChunkFrames = 512
+
+    /// Which bodies the raw frames hold: the `options` key (shard attribute and manifest) and its values. An
+    /// absent key means `referenceReader`, so reference-mode shards are unchanged from before the key existed.
+    public enum RawBodyChoice {
+        public static let optionKey = "raw_body_choice"
+        /// The first two bodies of each frame in file order (the reference reader).
+        public static let referenceReader = "reference-reader"
+        /// PYSKL's denoised body slots (clean mode; tools/data/ntu_preproc.py, gen_keypoint_array).
+        public static let pysklDenoise = "pyskl-denoise"
+
+        /// The choice recorded in `options`.
+        public static func of(_ options: [String: String]) -> String { options[optionKey] ?? referenceReader }
+    }
 
     /// The chunk codec of the sample datasets: float32, shuffle + deflate at `deflateLevel` 1–9; level 0 stores
     /// the chunks as they are, with no filter (not zlib's level 0, which would wrap them in stored blocks).
@@ -63,6 +78,9 @@ public enum ShardFormat {
         public static let raw = "raw"
         /// Optional: frames of each sample in `raw`, int64 `(N)`.
         public static let rawFrames = "raw_frames"
+        /// Optional (clean mode with raw frames): body slots M (1 or 2) of each sample's denoised keypoints in
+        /// `raw`, int64 `(N)`. Absent in reference-mode and older shards.
+        public static let rawBodies = "raw_bodies"
         /// The float32 dataset of `stream` ("joint", "bone", "motion").
         public static func samples(_ stream: SkeletonStream) -> String { stream.rawValue }
     }

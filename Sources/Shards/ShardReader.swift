@@ -18,6 +18,8 @@ public final class ShardReader: @unchecked Sendable {
     public let bodies: [Int]
     /// Raw frames per sample when the shard keeps them (`convert --keep-raw`), else nil.
     public let rawFrames: [Int]?
+    /// Body slots M per sample of clean-mode raw frames (`raw_bodies`), else nil (reference-mode or older shards).
+    public let rawBodies: [Int]?
     /// First row in `raw` of each sample (`rawFrames` summed), count + 1 entries.
     private let rawStarts: [Int]
     private let raw: HDF5Dataset?
@@ -109,8 +111,18 @@ public final class ShardReader: @unchecked Sendable {
             rawFrames = frames
             rawStarts = starts
             raw = dataset
+            if try wrap(ShardFormat.Dataset.rawBodies, { try file.contains(ShardFormat.Dataset.rawBodies) }) {
+                let bodies = try integers(ShardFormat.Dataset.rawBodies)
+                if let i = bodies.firstIndex(where: { !(1...SkeletonLayout.bodies).contains($0) }) {
+                    throw fail("\(ShardFormat.Dataset.rawBodies)[\(i)]", "\(bodies[i]) bodies, expected 1 or 2")
+                }
+                rawBodies = bodies
+            } else {
+                rawBodies = nil
+            }
         } else {
             rawFrames = nil
+            rawBodies = nil
             rawStarts = []
             raw = nil
         }
@@ -123,9 +135,10 @@ public final class ShardReader: @unchecked Sendable {
             throw InputError(file: url.path, field: ShardFormat.Dataset.raw, "sample \(i) outside 0..<\(count)")
         }
         let rows = rawStarts[i]..<rawStarts[i + 1]
-        guard !rows.isEmpty else { return RawFrames(frames: 0, values: []) }
+        let bodies = rawBodies?[i]
+        guard !rows.isEmpty else { return RawFrames(frames: 0, values: [], bodies: bodies) }
         do {
-            return RawFrames(frames: rawFrames[i], values: try raw.read(rows: rows, as: Float.self))
+            return RawFrames(frames: rawFrames[i], values: try raw.read(rows: rows, as: Float.self), bodies: bodies)
         } catch let error as HDF5Error {
             throw InputError(file: url.path, field: "\(ShardFormat.Dataset.raw)[\(i)]", "\(error.operation) failed: \(error.message)")
         }

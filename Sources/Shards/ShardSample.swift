@@ -78,17 +78,21 @@ public struct EncodedShardSample: Sendable {
 }
 
 /// A sample's frames before preprocessing: `frames` rows of 150 floats in (3, 25, 2) order (xyz, joint,
-/// body), bodies as the reference reader selects them (the first two of each frame in file order, zeros
-/// where absent).
+/// body). Which bodies they hold depends on the mode (docs/shard-format.md): in reference mode the first two of
+/// each frame in file order, zeros where absent (`bodies` nil); in clean mode PYSKL's denoised body slots
+/// (`bodies` = M, 1 or 2; slot 2 all zero when M = 1), stored in the optional `raw_bodies` dataset.
 public struct RawFrames: Equatable, Sendable {
     public var frames: Int
     /// `frames × 150` values.
     public var values: [Float]
+    /// Body slots M of the clean mode's denoised keypoints; nil when the frames follow the reference reader.
+    public var bodies: Int?
 
-    public init(frames: Int, values: [Float]) {
+    public init(frames: Int, values: [Float], bodies: Int? = nil) {
         precondition(values.count == frames * ShardFormat.rawFrameElements, "raw frames: \(values.count) values for \(frames) frames")
         self.frames = frames
         self.values = values
+        self.bodies = bodies
     }
 
     /// Value of coordinate `c`, joint `v`, body `m` in frame `t`.

@@ -28,6 +28,8 @@ public final class ShardWriter {
     private var pending: [EncodedShardSample] = []
     private var finished = false
     private var failed = false
+    /// Whether the samples' raw frames carry body counts (`raw_bodies`); fixed by the first sample.
+    private var rawBodies: Bool?
 
     /// - Parameters:
     ///   - directory: where the shards go (created when missing).
@@ -75,6 +77,18 @@ public final class ShardWriter {
         }
         guard sample.deflateLevel == deflateLevel else {
             throw InputError(file: sample.name, "encoded at deflate level \(sample.deflateLevel); this writer stores level \(deflateLevel)")
+        }
+        if let raw = sample.raw {
+            if let m = raw.bodies, !(1...SkeletonLayout.bodies).contains(m) {
+                throw InputError(file: sample.name, field: ShardFormat.Dataset.rawBodies, "\(m) body slots, expected 1 or 2")
+            }
+            let carries = raw.bodies != nil
+            guard rawBodies == nil || rawBodies == carries else {
+                throw InputError(file: sample.name, field: ShardFormat.Dataset.rawBodies, carries
+                                 ? "sample's raw frames carry a body count; the earlier samples' did not"
+                                 : "sample's raw frames carry no body count; the earlier samples' did")
+            }
+            rawBodies = carries
         }
         pending.append(sample)
         let room = shardSize - (current?.count ?? 0)
@@ -169,6 +183,8 @@ private final class OpenShard {
     private var raw: HDF5Dataset?
     private var rawRows = 0
     private var rawFrames: [Int64] = []
+    /// Body slots per sample when the raw frames carry them (clean mode), else empty.
+    private var rawBodies: [Int64] = []
     private var labels: [Int64] = []
     private var names: [String] = []
     private var lengths: [Int64] = []
@@ -213,6 +229,7 @@ private final class OpenShard {
             if frames > 0 { try raw.write(values, rows: rawRows..<(rawRows + frames)) }
             rawRows += frames
             rawFrames += samples.map { Int64($0.raw?.frames ?? 0) }
+            rawBodies += samples.compactMap { $0.raw?.bodies.map(Int64.init) }
         }
         for sample in samples {
             labels.append(Int64(sample.label))
@@ -234,6 +251,11 @@ private final class OpenShard {
         if raw != nil {
             try file.createDataset(ShardFormat.Dataset.rawFrames, type: .int64, shape: [n], options: metadata)
                 .write(rawFrames)
+            // The writer checked that every sample carries a body count or none does.
+            if !rawBodies.isEmpty, rawBodies.count == n {
+                try file.createDataset(ShardFormat.Dataset.rawBodies, type: .int64, shape: [n], options: metadata)
+                    .write(rawBodies)
+            }
         }
         try file.createDataset(ShardFormat.Dataset.name, type: .string, shape: [n],
                                options: HDF5DatasetOptions(chunkShape: [max(1, n)], deflateLevel: 4))

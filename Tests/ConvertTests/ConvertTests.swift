@@ -144,9 +144,13 @@ final class ConvertTests: XCTestCase {
         let out = temporaryDirectory()
         let report = try Converter(options: ntu60(out, mode: .clean)).run()
         XCTAssertEqual(report.samples, 23)
+        // Sums over the fixtures of scripts/golden_pyskl_denoise.py's decisions (Tests/PreprocessTests/Golden).
         XCTAssertEqual(report.decisions["removed_spread_body"], 2)     // two fixture files carry furniture
-        XCTAssertGreaterThan(report.decisions["trimmed_empty_frames"] ?? 0, 0)
+        XCTAssertEqual(report.decisions["removed_short_body"], 1)      // the re-acquired body's first 2 frames
+        XCTAssertEqual(report.decisions["skipped_empty_frames"], 6)    // 0-body frames of S002C001 and S003C002
+        XCTAssertEqual(report.decisions["body_ids"], 32)
         XCTAssertEqual(try Manifest.load(from: out).mode, "clean")
+        XCTAssertEqual(try Manifest.load(from: out).report["clean.removed_spread_body"], 2)
     }
 }
 
@@ -234,10 +238,12 @@ final class ConvertOverwriteTests: XCTestCase {
         try fm.createDirectory(at: folder.staging, withIntermediateDirectories: false)
         try Data(count: 1000).write(to: folder.staging.appendingPathComponent(".xsub_train_00003.h5.partial"))
         try Data(count: 1000).write(to: folder.staging.appendingPathComponent("xsub_train_00000.h5"))
+        // Killed while the manifest was written: its temporary name is ours (not Foundation's random `.atomic` one).
+        try Data(count: 10).write(to: folder.staging.appendingPathComponent(".manifest.json.partial"))
         try Data(count: 500).write(to: out.appendingPathComponent(".xview_val_00001.h5.partial"))
         let report = try Converter(options: options(out)).run()
         XCTAssertEqual(report.notes.count, 2, "\(report.notes)")
-        XCTAssertTrue(report.notes.contains { $0.contains("deleted 2 file(s)") && $0.contains(".converting") },
+        XCTAssertTrue(report.notes.contains { $0.contains("deleted 3 file(s)") && $0.contains(".converting") },
                       "\(report.notes)")
         XCTAssertTrue(report.notes.contains { $0.contains("1 stale .partial") }, "\(report.notes)")
         XCTAssertFalse(try fm.contentsOfDirectory(atPath: out.path).contains { $0.hasSuffix(".partial") })

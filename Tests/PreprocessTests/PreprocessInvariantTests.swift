@@ -1,5 +1,5 @@
 import Foundation
-import Preprocess
+@testable import Preprocess
 import RawData
 import SkeletonCore
 import XCTest
@@ -109,9 +109,9 @@ final class PreprocessInvariantTests: XCTestCase {
         XCTAssertEqual(ReferencePreprocessor(trim: .centred).padded(seq)[0, 0, 0, 0], 11)
     }
 
-    func testCleanTracksIDsRemovesNoiseAndTrims() throws {
+    func testCleanTracksIDsRemovesNoiseAndKeepsEmptyFramesOut() throws {
         // Two people whose order in the file swaps every frame, furniture in most frames, a 3-frame ghost,
-        // and empty frames at both ends.
+        // and 0-body frames at both ends (PYSKL skips them: ntu_preproc.py:29-30).
         var frames: [[(UInt64, [Float])]] = [[], []]
         for t in 0..<40 {
             let p1 = personJoints(origin: (-0.5, 0, 3), phase: Float(t) * 0.4)     // moves a lot
@@ -126,13 +126,14 @@ final class PreprocessInvariantTests: XCTestCase {
         let sample = try CleanPreprocessor().process(sequence(frames))
         XCTAssertEqual(sample.length, 40)
         XCTAssertEqual(sample.bodies, 2)
-        XCTAssertEqual(sample.decisions["tracks"], 4)
+        XCTAssertEqual(sample.decisions["body_ids"], 4)
+        XCTAssertEqual(sample.decisions["skipped_empty_frames"], 5)
         XCTAssertEqual(sample.decisions["removed_short_body"], 1)
         XCTAssertEqual(sample.decisions["removed_spread_body"], 1)
-        XCTAssertEqual(sample.decisions["dropped_low_energy_body"], 0)
-        XCTAssertEqual(sample.decisions["trimmed_empty_frames"], 5)
-        // Body slot 0 is the more energetic person (ID 11) in every frame despite the swapping order:
-        // its sway is larger, so its frame-to-frame motion is larger.
+        XCTAssertEqual(sample.decisions["dropped_overlapping_body"], 0)
+        XCTAssertEqual(sample.decisions["trimmed_empty_frames"], 0)
+        XCTAssertEqual(sample.decisions["swapped_body_slots"], 0)
+        // Body slot 0 is the person with more motion (ID 11) in every frame despite the swapping order.
         var motion0: Float = 0, motion1: Float = 0
         for v in sample.motion.values.indices where v % 2 == 0 { motion0 += abs(sample.motion.values[v]) }
         for v in sample.motion.values.indices where v % 2 == 1 { motion1 += abs(sample.motion.values[v]) }
@@ -140,10 +141,38 @@ final class PreprocessInvariantTests: XCTestCase {
         XCTAssertEqual(sample.motion, sample.joint.motion())
     }
 
-    func testCleanRejectsOnlyNoise() {
-        let seq = sequence((0..<20).map { _ in [(UInt64(5), furnitureJoints())] })
-        XCTAssertThrowsError(try CleanPreprocessor().process(seq)) {
+    /// PYSKL returns a lone body as it is, noisy or short (ntu_preproc.py:102-103); two noisy bodies leave
+    /// nothing, where PYSKL's assertion (line 81) stops: rejected with a code.
+    func testCleanLoneNoiseIsKeptTwoAreRejected() throws {
+        let lone = sequence((0..<5).map { _ in [(UInt64(5), furnitureJoints())] })
+        let kept = try PYSKLDenoise.denoise(lone)
+        XCTAssertEqual(kept.bodies, 1)
+        XCTAssertEqual(kept.clip.frames, 5)
+        let two = sequence((0..<20).map { _ in [(UInt64(5), furnitureJoints()), (UInt64(6), furnitureJoints())] })
+        XCTAssertThrowsError(try CleanPreprocessor().process(two)) {
             XCTAssertEqual(($0 as? PreprocessError)?.code, "no_body_after_cleaning")
         }
+        XCTAssertThrowsError(try CleanPreprocessor().process(sequence([[], []]))) {
+            XCTAssertEqual(($0 as? PreprocessError)?.code, "no_body")
+        }
+    }
+
+    /// PKU-MMD writes an absent actor as 75 zeros; with `zeroBodiesAreAbsent` such a body is not a body, so a
+    /// one-actor clip takes the one-body path (M = 1) and frames where both slots are zero are skipped.
+    func testCleanPKUZeroBodiesAreAbsent() throws {
+        let zero = [Float](repeating: 0, count: 75)
+        var frames: [[(UInt64, [Float])]] = [[(0, zero), (1, zero)]]
+        for t in 0..<8 { frames.append([(0, personJoints(origin: (0, 0, 3), phase: Float(t))), (1, zero)]) }
+        let seq = sequence(frames)
+        let pku = try PYSKLDenoise.denoise(seq, zeroBodiesAreAbsent: true)
+        XCTAssertEqual(pku.bodies, 1)
+        XCTAssertEqual(pku.clip.frames, 8)
+        XCTAssertEqual(pku.decisions["skipped_empty_frames"], 1)
+        XCTAssertEqual(pku.clip[0, 0, 0, 0], seq.position(body: 2, joint: 0, coordinate: 0))
+        // As NTU (PYSKL keeps all-zero bodies): two 9-frame bodies, both short → nothing left.
+        XCTAssertThrowsError(try PYSKLDenoise.denoise(seq, zeroBodiesAreAbsent: false)) {
+            XCTAssertEqual(($0 as? PreprocessError)?.code, "no_body_after_cleaning")
+        }
+        XCTAssertEqual(try Preprocessor(mode: .clean, trim: .centred).process(seq).length, 8)
     }
 }

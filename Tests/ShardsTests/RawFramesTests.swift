@@ -85,4 +85,53 @@ final class RawFramesTests: XCTestCase {
         XCTAssertEqual(output.trimmingCharacters(in: .whitespacesAndNewlines),
                        "[5, 12, 0, 26] \(Double(expected))", output)
     }
+
+    /// Clean-mode raw frames carry PYSKL's body slots M: written as `raw_bodies`, read back per sample; the writer
+    /// refuses M outside 1...2 and a mix of samples with and without M; the reader names a damaged entry.
+    func testRawBodiesRoundTripAndErrors() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let writer = try ShardWriter(directory: dir, info: testInfo, shardSize: 3, blockSize: 2, keepRaw: true)
+        for seed in 0..<5 {
+            var sample = makeSample(seed)
+            var r = raw(seed)
+            r.bodies = 1 + seed % 2
+            sample.raw = r
+            try writer.append(sample)
+        }
+        let records = try writer.finish()
+        var seed = 0
+        for record in records {
+            let reader = try ShardReader(url: dir.appendingPathComponent(record.file))
+            XCTAssertEqual(reader.rawBodies, (seed..<(seed + record.count)).map { 1 + $0 % 2 })
+            for i in 0..<reader.count {
+                XCTAssertEqual(try reader.readRaw(sample: i)?.bodies, 1 + seed % 2)
+                seed += 1
+            }
+        }
+        XCTAssertEqual(seed, 5)
+
+        let other = try ShardWriter(directory: try makeTemporaryDirectory(self), info: testInfo, keepRaw: true)
+        var sample = makeSample(0)
+        var r = raw(0)
+        r.bodies = 3
+        sample.raw = r
+        XCTAssertThrowsError(try other.append(sample)) { XCTAssertTrue("\($0)".contains("raw_bodies"), "\($0)") }
+        r.bodies = 2
+        sample.raw = r
+        let mixed = try ShardWriter(directory: try makeTemporaryDirectory(self), info: testInfo, keepRaw: true)
+        try mixed.append(sample)
+        var plain = makeSample(1)
+        plain.raw = raw(1)
+        XCTAssertThrowsError(try mixed.append(plain)) { XCTAssertTrue("\($0)".contains("no body count"), "\($0)") }
+
+        // A damaged entry (h5py writes 7) is refused when the shard is opened, naming the dataset and index.
+        guard let python = findPython() else { return XCTFail("python3 not found") }
+        let file = dir.appendingPathComponent(records[0].file).path
+        let (status, output) = try runProcess(python, ["-c", "import sys, h5py; f = h5py.File(sys.argv[1], 'r+'); "
+                                                       + "f['raw_bodies'][1] = 7; f.close()", file])
+        XCTAssertEqual(status, 0, output)
+        XCTAssertThrowsError(try ShardReader(url: URL(fileURLWithPath: file))) {
+            XCTAssertTrue("\($0)".contains("raw_bodies[1]") && "\($0)".contains("7 bodies"), "\($0)")
+        }
+    }
 }

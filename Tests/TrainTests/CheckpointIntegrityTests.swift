@@ -55,12 +55,18 @@ final class CheckpointIntegrityTests: XCTestCase {
 
     func testAFlipInsideAWeightIsRefusedNamingFileAndDataset() throws {
         let (url, tensors, _) = try checkpoint()
-        let name = "encoder_q.st_gcn_networks.9.tcn.1.weight"
-        let values = try XCTUnwrap(tensors[name] ?? tensors.first { $0.value.count > 32 }?.value)
-        let target = tensors[name] != nil ? name : tensors.first { $0.value.count > 32 }!.key
         var bytes = [UInt8](try Data(contentsOf: url))
-        let pattern = values.prefix(8).withUnsafeBytes { Array($0) }
-        let offset = try XCTUnwrap(find(pattern, in: bytes), "the weights are stored uncompressed")
+        // The first tensor (by name, so every run picks the same one) whose first 16 values occur exactly once in
+        // the file: a constant tensor (edge importances start as ones) or a copy (encoder_k) would be ambiguous.
+        var chosen: (name: String, offset: Int)?
+        for (name, values) in tensors.sorted(by: { $0.key < $1.key }) where values.count > 32 {
+            let pattern = values.prefix(16).withUnsafeBytes { Array($0) }
+            if let offset = find(pattern, in: bytes), find(pattern, in: bytes, from: offset + 1) == nil {
+                chosen = (name, offset)
+                break
+            }
+        }
+        let (target, offset) = try XCTUnwrap(chosen, "no weight stored uncompressed with a unique prefix")
         bytes[offset + 5] ^= 0x10
         try Data(bytes).write(to: url)
         XCTAssertThrowsError(try trainer(temporaryDirectory("resume")).loadCheckpoint(from: url)) {
@@ -96,9 +102,9 @@ final class CheckpointIntegrityTests: XCTestCase {
         XCTAssertGreaterThan(detected, 0)
     }
 
-    func find(_ pattern: [UInt8], in bytes: [UInt8]) -> Int? {
-        guard pattern.count <= bytes.count else { return nil }
-        outer: for i in 0...(bytes.count - pattern.count) {
+    func find(_ pattern: [UInt8], in bytes: [UInt8], from start: Int = 0) -> Int? {
+        guard start + pattern.count <= bytes.count else { return nil }
+        outer: for i in start...(bytes.count - pattern.count) {
             for j in 0..<pattern.count where bytes[i + j] != pattern[j] { continue outer }
             return i
         }

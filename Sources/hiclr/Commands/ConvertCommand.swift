@@ -8,11 +8,25 @@ import SkeletonCore
 
 extension PreprocessMode: ExpressibleByArgument {}
 
-/// `hiclr convert`: raw NTU / PKU-MMD skeletons → HDF5 shards + manifest.json.
+/// `hiclr convert`: a raw dataset folder (`hiclr convert <dataset> --raw DIR`, the default subcommand) or a PYSKL
+/// annotation file (`hiclr convert pyskl --pkl FILE`) → HDF5 shards + manifest.json.
 struct ConvertCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Convert a raw NTU RGB+D 60/120 or PKU-MMD dataset folder into HDF5 shards.",
+        abstract: "Convert a raw NTU RGB+D 60/120 or PKU-MMD dataset folder, or a PYSKL annotation file, into HDF5 shards.",
+        discussion: """
+        hiclr convert <dataset> --raw DIR --out DIR     (ntu60, ntu120, pku1, pku2; options: hiclr convert raw --help)
+        hiclr convert pyskl --pkl FILE.pkl --out DIR    (options: hiclr convert pyskl --help)
+        """,
+        subcommands: [ConvertRawCommand.self, ConvertPysklCommand.self],
+        defaultSubcommand: ConvertRawCommand.self)
+}
+
+/// `hiclr convert <dataset> --raw DIR --out DIR` (also `hiclr convert raw <dataset> ...`).
+struct ConvertRawCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "raw",
+        abstract: "Convert a raw NTU RGB+D 60/120 or PKU-MMD dataset folder into HDF5 shards (the default: `hiclr convert <dataset> ...`).",
         discussion: """
         Reads every raw file under --raw (NTU: *.skeleton files, any depth; PKU-MMD: sub-folders whose names \
         contain "skeleton", "label" and "split"), preprocesses each sample to (3, 50, 25, 2) joint, bone and \
@@ -34,7 +48,7 @@ struct ConvertCommand: ParsableCommand {
             help: "Benchmarks to write (default: all of the dataset's: NTU60 xsub xview, NTU120 xsub xset, PKU-MMD xsub xview).")
     var benchmark: [Benchmark] = []
 
-    @Option(help: "Preprocessing: reference (matches the official HiCLR/AimCLR data exactly) or clean.")
+    @Option(help: "Preprocessing: reference (matches the official HiCLR/AimCLR data exactly) or clean (bodies and frames as PYSKL's NTU script chooses them).")
     var mode: PreprocessMode = .reference
 
     @Option(help: "NTU list of samples with missing skeletons to skip: the published file as it is (prose header, then one name per line).")

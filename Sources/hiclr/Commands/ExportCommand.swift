@@ -7,7 +7,7 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write shards as the data files other trainers read.",
-        subcommands: [ExportReferenceCommand.self])
+        subcommands: [ExportReferenceCommand.self, ExportPysklCommand.self])
 }
 
 /// `hiclr export reference --shards DIR --out DIR`.

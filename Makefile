@@ -29,9 +29,12 @@ fuzz: deps
 demo: release
 	bash scripts/demo.sh $(HICLR) $(DEMO)
 
-# REFERENCE ?= (a checkout of JHang2020/HiCLR, run outside the tree; optional)
+# REFERENCE=<a JHang2020/HiCLR checkout> (optional, run outside the tree): also times the reference's own
+# tools/ntu_gendata.py (bench convert) and Feeder_triple (loader_vs_reference.py) in the same run.
+REFERENCE ?=
 bench: release
-	$(HICLR) bench convert --samples 2400
+	/usr/bin/python3 scripts/make_bench_ntu.py --out $(DEMO)/bench-raw --frames 100
+	$(HICLR) bench convert --raw $(DEMO)/bench-raw --samples 2000 $(if $(REFERENCE),--reference $(REFERENCE))
 	$(HICLR) bench augment
 	$(HICLR) convert ntu60 --raw fixtures/ntu60 --out $(DEMO)/bench-ntu60 --overwrite
 	$(HICLR) bench stream --shards $(DEMO)/bench-ntu60

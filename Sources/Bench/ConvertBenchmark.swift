@@ -5,7 +5,8 @@ import Preprocess
 import RawData
 
 /// Conversion speed on a replicated fixture set, against baselines measured in the same run (reading the bytes
-/// only; parsing only; parsing + preprocessing without writing), as `hiclr bench convert` prints it.
+/// only; parsing only; parsing + preprocessing without writing) and, when a HiCLR checkout is given, against
+/// the reference raw-data script run on the same files, as `hiclr bench convert` prints it.
 public enum ConvertBenchmark {
     public struct Options: Sendable {
         /// Folder with NTU .skeleton files (directly or one folder down) to replicate.
@@ -15,24 +16,37 @@ public enum ConvertBenchmark {
         /// Worker threads for the parallel runs.
         public var workers: Int
         public var mode: PreprocessMode
+        /// Frames of every replicated file: each source file's frames repeated in order up to this count
+        /// (`NTUFrameTiling`), and only files with 1–2 bodies per frame used. nil: the files as they are.
+        public var frames: Int?
+        /// A JHang2020/HiCLR checkout: its `tools/ntu_gendata.py` is run on the same files in the same run.
+        public var reference: ReferenceScriptRun?
         /// Scratch folder, kept afterwards; nil: a new temporary folder, removed afterwards.
         public var scratch: URL?
 
         public init(raw: URL, samples: Int = 2400, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
-                    mode: PreprocessMode = .reference, scratch: URL? = nil) {
-            self.raw = raw; self.samples = samples; self.workers = workers; self.mode = mode; self.scratch = scratch
+                    mode: PreprocessMode = .reference, frames: Int? = ConvertBenchmark.representativeFrames,
+                    reference: ReferenceScriptRun? = nil, scratch: URL? = nil) {
+            self.raw = raw; self.samples = samples; self.workers = workers; self.mode = mode
+            self.frames = frames; self.reference = reference; self.scratch = scratch
         }
     }
+
+    /// Frames per replicated file by default: about the length of an NTU clip.
+    public static let representativeFrames = 100
 
     /// One timed pass over every replicated file.
     public struct Row: Sendable {
         public var name: String
-        public var seconds: Double
+        public var time: WallAndCPU
+        public var seconds: Double { time.wall }
         public var samplesPerSecond: Double
         /// Megabytes (10^6) of .skeleton text per second.
         public var megabytesPerSecond: Double
         /// `seconds` over the byte-reading baseline's.
         public var readTimeRatio: Double
+        /// Samples per CPU second (all threads): the rate per busy core, whatever the machine's load.
+        public var samplesPerCPUSecond: Double
     }
 
     /// `export reference` of the parallel run's shards.
@@ -45,11 +59,24 @@ public enum ConvertBenchmark {
         public var bytes: Int
     }
 
+    /// The reference raw-data script on the same files.
+    public struct ReferenceTiming: Sendable {
+        public var time: WallAndCPU
+        public var samplesPerSecond: Double
+        /// Samples/s of the parallel conversion (wall clock) over the script's.
+        public var speedUp: Double
+        /// The script's CPU seconds over the parallel conversion's: the ratio per busy core.
+        public var cpuSpeedUp: Double
+    }
+
     /// Printed before the timed runs.
     public struct Prepared: Sendable {
         public var samples: Int
         /// Bytes of .skeleton text in the replicated set.
         public var bytes: Int
+        /// Source files used, and how many frames each replicated file has (nil: as they are).
+        public var sources: Int
+        public var frames: Int?
     }
 
     public struct Result: Sendable {
@@ -67,6 +94,8 @@ public enum ConvertBenchmark {
         public var shardBytesWithoutRaw: Int
         /// Present in reference mode.
         public var export: ExportTiming?
+        /// Present with `Options.reference`.
+        public var reference: ReferenceTiming?
         /// 1-worker time over `workers`-worker time.
         public var speedUp: Double
         /// Samples the parallel conversion wrote per benchmark side.
@@ -86,34 +115,35 @@ public enum ConvertBenchmark {
 
     public static func run(_ options: Options, prepared: (Prepared) -> Void = { _ in }) throws -> Result {
         let fm = FileManager.default
+        try options.reference?.check()
         let scratch = ScratchFolder(options.scratch, prefix: "hiclr-bench")
         let root = scratch.root
         let rawDir = root.appendingPathComponent("raw")
         try fm.createDirectory(at: rawDir, withIntermediateDirectories: true)
         defer { scratch.cleanUp() }
 
-        let files = try replicate(options.raw, samples: options.samples, into: rawDir)
+        let (files, sources) = try replicate(options.raw, samples: options.samples, frames: options.frames, into: rawDir)
         let bytes = files.reduce(0) { $0 + (((try? fm.attributesOfItem(atPath: $1.path))?[.size] as? Int) ?? 0) }
-        prepared(Prepared(samples: files.count, bytes: bytes))
+        prepared(Prepared(samples: files.count, bytes: bytes, sources: sources, frames: options.frames))
 
         var sink = 0
-        let tRead = try Measure.seconds { for f in files { sink &+= try Data(contentsOf: f).count } }
-        let tParse = try Measure.seconds { for f in files { sink &+= try NTUSkeletonReader.read(f).frameCount } }
+        let tRead = try Measure.wallAndCPU { for f in files { sink &+= try Data(contentsOf: f).count } }
+        let tParse = try Measure.wallAndCPU { for f in files { sink &+= try NTUSkeletonReader.read(f).frameCount } }
         let pre = Preprocessor(mode: options.mode, trim: .first)
         var rejected = 0
-        let tPre = try Measure.seconds {
+        let tPre = try Measure.wallAndCPU {
             for f in files {
                 let seq = try NTUSkeletonReader.read(f)
                 if (try? pre.process(seq)) == nil { rejected += 1 }
             }
         }
-        func convert(_ w: Int, keepRaw: Bool = true) throws -> (Double, ConvertReport) {
+        func convert(_ w: Int, keepRaw: Bool = true) throws -> (WallAndCPU, ConvertReport) {
             let out = root.appendingPathComponent("out-\(w)\(keepRaw ? "" : "-noraw")")
             var convertOptions = ConvertOptions(dataset: .ntu120, raw: rawDir, out: out, mode: options.mode, workers: w,
                                                 overwrite: true)
             convertOptions.keepRaw = keepRaw
             var report = ConvertReport()
-            let t = try Measure.seconds { report = try Converter(options: convertOptions).run() }
+            let t = try Measure.wallAndCPU { report = try Converter(options: convertOptions).run() }
             return (t, report)
         }
         let workers = options.workers
@@ -133,9 +163,17 @@ public enum ConvertBenchmark {
                                   bytes: report.bytes)
         }
         let n = Double(files.count)
-        func row(_ name: String, _ t: Double) -> Row {
-            Row(name: name, seconds: t, samplesPerSecond: n / t, megabytesPerSecond: Double(bytes) / 1e6 / t,
-                readTimeRatio: t / tRead)
+        var reference: ReferenceTiming?
+        if let script = options.reference {
+            let ignored = root.appendingPathComponent("reference-ignored.txt")
+            _ = fm.createFile(atPath: ignored.path, contents: Data())
+            let t = try script.run(raw: rawDir, ignored: ignored, out: root.appendingPathComponent("reference-out"))
+            reference = ReferenceTiming(time: t, samplesPerSecond: n / t.wall, speedUp: t.wall / tN.wall,
+                                        cpuSpeedUp: t.cpu / tN.cpu)
+        }
+        func row(_ name: String, _ t: WallAndCPU) -> Row {
+            Row(name: name, time: t, samplesPerSecond: n / t.wall, megabytesPerSecond: Double(bytes) / 1e6 / t.wall,
+                readTimeRatio: t.wall / tRead.wall, samplesPerCPUSecond: n / t.cpu)
         }
         return Result(
             samples: files.count, bytes: bytes, workers: workers,
@@ -145,18 +183,20 @@ public enum ConvertBenchmark {
                    row("convert end to end, 1 worker", t1),
                    row("convert end to end, \(workers) workers", tN),
                    row("convert, \(workers) workers, --no-keep-raw", tNoRaw)],
-            keepRawTimeCost: tN / tNoRaw - 1,
+            keepRawTimeCost: tN.wall / tNoRaw.wall - 1,
             keepRawByteCost: Double(rN.bytesWritten) / Double(max(1, rNoRaw.bytesWritten)) - 1,
             shardBytes: rN.bytesWritten, shardBytesWithoutRaw: rNoRaw.bytesWritten,
-            export: export, speedUp: t1 / tN, samplesWritten: rN.samples,
-            officialPythonSpeedUp: n / tN / officialPythonSamplesPerSecond,
+            export: export, reference: reference, speedUp: t1.wall / tN.wall, samplesWritten: rN.samples,
+            officialPythonSpeedUp: n / tN.wall / officialPythonSamplesPerSecond,
             peakRSSMiB: Measure.peakRSSMiB(), rejectedInPreprocessing: rejected, rejectedInConvert: r1.rejected.count,
             checksum: sink)
     }
 
     /// Copies the .skeleton files under `raw` (directly or one folder down) into `dir` under distinct NTU120
-    /// names (setups and performers varied) until `samples` exist, or the names run out.
-    public static func replicate(_ raw: URL, samples: Int, into dir: URL) throws -> [URL] {
+    /// names (setups and performers varied) until `samples` exist, or the names run out. With `frames`, each
+    /// copy has that many frames (`NTUFrameTiling`) and only sources with 1–2 bodies in every frame that has
+    /// bodies are used. Returns the copies and the number of sources used.
+    public static func replicate(_ raw: URL, samples: Int, frames: Int? = nil, into dir: URL) throws -> ([URL], Int) {
         let sources = try FileManager.default.contentsOfDirectory(at: raw, includingPropertiesForKeys: nil)
             .flatMap { url -> [URL] in
                 url.pathExtension == "skeleton" ? [url]
@@ -164,13 +204,26 @@ public enum ConvertBenchmark {
                         .filter { $0.pathExtension == "skeleton" }
             }
             .sorted { $0.path < $1.path }
-        let parsed = sources.compactMap { url in (try? NTUSampleName(parsing: url.lastPathComponent)).map { (url, $0) } }
-        guard !parsed.isEmpty else { throw BenchError("no NTU .skeleton files under \(raw.relativePath)") }
+        var parsed: [(name: NTUSampleName, text: [UInt8])] = []
+        for url in sources {
+            guard let name = try? NTUSampleName(parsing: url.lastPathComponent) else { continue }
+            let text = [UInt8](try Data(contentsOf: url))
+            if let frames {
+                guard let blocks = NTUFrameTiling.frames(of: text), (1...2).contains(blocks.maxBodies) else { continue }
+                parsed.append((name, NTUFrameTiling.tiled(text, blocks, to: frames)))
+            } else {
+                parsed.append((name, text))
+            }
+        }
+        guard !parsed.isEmpty else {
+            throw BenchError(frames == nil ? "no NTU .skeleton files under \(raw.relativePath)"
+                             : "no NTU .skeleton files with 1–2 bodies per frame under \(raw.relativePath)")
+        }
         var used = Set<String>()
         var out: [URL] = []
         var k = 0
         while out.count < samples {
-            let (url, name) = parsed[k % parsed.count]
+            let (name, text) = parsed[k % parsed.count]
             let copy = k / parsed.count
             let renamed = NTUSampleName(setup: 1 + copy % 32, camera: name.camera, performer: 1 + (copy / 32 + name.performer) % 106,
                                         replication: name.replication, action: name.action)
@@ -180,9 +233,9 @@ public enum ConvertBenchmark {
                 continue
             }
             let dest = dir.appendingPathComponent(renamed.description + ".skeleton")
-            try FileManager.default.copyItem(at: url, to: dest)
+            try Data(text).write(to: dest)
             out.append(dest)
         }
-        return out
+        return (out, parsed.count)
     }
 }

@@ -52,6 +52,9 @@ public enum ShardsBenchmark {
         public var rows: [Row]
     }
 
+    /// The deflate level of every path (the libhdf5 baseline compresses, so the shard writer does too).
+    public static let deflateLevel = 4
+
     public static func run(_ options: Options, progress: (Event) -> Void = { _ in }) throws -> Result {
         let fm = FileManager.default
         let scratch = ScratchFolder(options.scratch, prefix: "hiclr-bench-shards")
@@ -87,14 +90,14 @@ public enum ShardsBenchmark {
         }
         let serialDir = root.appendingPathComponent("serial")
         let serial = try Measure.wallAndCPU {
-            let writer = try ShardWriter(directory: serialDir, info: info, shardSize: shardSize)
+            let writer = try ShardWriter(directory: serialDir, info: info, shardSize: shardSize, deflateLevel: deflateLevel)
             for sample in all { try writer.append(sample) }
             try finish(writer, serialDir)
         }
         report("write: ShardWriter, compressing on the calling thread", serial, baseline)
         let parallelDir = root.appendingPathComponent("parallel")
         let parallel = try Measure.wallAndCPU {
-            let writer = try ShardWriter(directory: parallelDir, info: info, shardSize: shardSize)
+            let writer = try ShardWriter(directory: parallelDir, info: info, shardSize: shardSize, deflateLevel: deflateLevel)
             for start in stride(from: 0, to: all.count, by: 256) {
                 let block = Array(all[start..<min(all.count, start + 256)])
                 for encoded in try encode(block, threads: workers) { try writer.append(encoded) }
@@ -120,7 +123,7 @@ public enum ShardsBenchmark {
         for (index, start) in stride(from: 0, to: all.count, by: shardSize).enumerated() {
             let slice = all[start..<min(all.count, start + shardSize)]
             let file = try HDF5File(creating: dir.appendingPathComponent("\(index).h5").path)
-            let options = HDF5DatasetOptions(chunkShape: [1] + ShardFormat.sampleShape, deflateLevel: 4, shuffle: true)
+            let options = HDF5DatasetOptions(chunkShape: [1] + ShardFormat.sampleShape, deflateLevel: deflateLevel, shuffle: true)
             for stream in SkeletonStream.allCases {
                 let dataset = try file.createDataset(stream.rawValue, type: .float32,
                                                      shape: [slice.count] + ShardFormat.sampleShape, options: options)
@@ -155,7 +158,7 @@ public enum ShardsBenchmark {
             let base = slots.baseAddress!
             DispatchQueue.concurrentPerform(iterations: threads) { worker in
                 for i in stride(from: worker, to: samples.count, by: threads) {
-                    (base + i).pointee = Swift.Result { try EncodedShardSample(samples[i]) }
+                    (base + i).pointee = Swift.Result { try EncodedShardSample(samples[i], deflateLevel: deflateLevel) }
                 }
             }
         }

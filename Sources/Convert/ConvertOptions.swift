@@ -27,6 +27,8 @@ public struct ConvertOptions: Sendable {
     /// Also store every sample's raw frames in the shards: in reference mode the first two bodies per frame in
     /// file order, in clean mode PYSKL's denoised keypoints (recorded as `raw_body_choice`).
     public var keepRaw: Bool = true
+    /// zlib level of the joint/bone/motion datasets (shuffle + deflate), 0 for none (`ShardFormat.codec`).
+    public var deflateLevel: Int = ShardFormat.defaultDeflateLevel
     /// Extra recorded facts about the source when it is not a raw dataset folder (e.g. `source`,
     /// `source_sha256` of a PYSKL file); added to `recorded`.
     public var source: [String: String] = [:]
@@ -63,6 +65,7 @@ public struct ConvertOptions: Sendable {
             "long_clip_trim": dataset.isNTU ? LongClipTrim.first.rawValue : LongClipTrim.centred.rawValue,
             "shard_size": String(shardSize),
             "keep_raw": keepRaw ? "true" : "false",
+            "deflate_level": String(deflateLevel),
         ]
         if mode == .clean {
             options["max_frames"] = "all"

@@ -98,7 +98,7 @@ public final class Converter {
                                     mode: options.mode.rawValue, options: options.recorded,
                                     toolVersion: ConvertVersion.tool)
             let w = try ShardWriter(directory: folder.staging, info: info, shardSize: options.shardSize,
-                                    keepRaw: options.keepRaw)
+                                    deflateLevel: options.deflateLevel, keepRaw: options.keepRaw)
             writers[key] = w
             writerOrder.append(key)
             return w
@@ -107,15 +107,27 @@ public final class Converter {
         var records: [ShardRecord] = []
         do {
             let processor = ItemProcessor(dataset: options.dataset, mode: options.mode, keepRaw: options.keepRaw,
-                                          maxCoordinate: options.maxCoordinate)
+                                          maxCoordinate: options.maxCoordinate, deflateLevel: options.deflateLevel)
             let items = scan.items
             var done = 0
             var written = 0
             progress(ConvertProgress(filesDone: 0, filesTotal: items.count, samplesWritten: 0))
-            while done < items.count {
-                var block = Array(items[done..<min(items.count, done + blockSize)])
+            // The workers read and preprocess block k + 1 while this thread writes block k (in file order).
+            let blocks = stride(from: 0, to: items.count, by: blockSize).map { $0..<min(items.count, $0 + blockSize) }
+            let workers = options.workers
+            // `input.load` runs here, on the converting thread, block after block in order.
+            func start(_ k: Int) throws -> InFlightBlock? {
+                guard k < blocks.count else { return nil }
+                var block = Array(items[blocks[k]])
                 if let input { block = try input.load(block) }
-                let outputs = Self.parallelMap(block, workers: options.workers, processor.process)
+                return InFlightBlock(block, workers: workers) { processor.process($0) }
+            }
+            var next = try start(0)
+            defer { next?.wait() }             // never return while a block is still being processed
+            for k in blocks.indices {
+                guard let current = next else { break }
+                let outputs = current.wait()
+                next = try start(k + 1)
                 for output in outputs {
                     report.filesRead += 1
                     report.bytesRead += output.bytesRead
@@ -134,14 +146,14 @@ public final class Converter {
                         written += 1
                     }
                 }
-                done += block.count
+                done += outputs.count
                 progress(ConvertProgress(filesDone: done, filesTotal: items.count, samplesWritten: written))
             }
             FaultPoint.reached("convert.written")      // samples written, shards still partial
             guard !writers.isEmpty else {
                 throw ConvertError.nothingWritten(report)
             }
-            for key in writerOrder.sorted() { records += try writers[key]!.finish() }
+            records = try Self.finish(writerOrder.sorted().map { writers[$0]! })
         } catch {
             writers.removeAll()          // writers never finished leave no final-named file behind
             folder.discardStaging()
@@ -164,6 +176,19 @@ public final class Converter {
         return report
     }
 
+    /// Finishes every writer, several at once (closing is serialised by the libhdf5 lock; hashing the files,
+    /// the longer part, is not); the records in `writers` order.
+    static func finish(_ writers: [ShardWriter]) throws -> [ShardRecord] {
+        var results = [Result<[ShardRecord], Error>?](repeating: nil, count: writers.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            let base = slots.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: writers.count) { i in
+                (base + i).pointee = Result { try writers[i].finish() }
+            }
+        }
+        return try results.flatMap { try $0!.get() }
+    }
+
     /// `transform` over `items` on `workers` threads; results in input order.
     static func parallelMap<T, R>(_ items: [T], workers: Int, _ transform: (T) -> R) -> [R] {
         if workers <= 1 || items.count <= 1 { return items.map(transform) }
@@ -184,6 +209,30 @@ public final class Converter {
             }
         }
         return results.map { $0! }
+    }
+}
+
+/// One block of work items being processed on a background thread (by `parallelMap` on `workers` threads).
+final class InFlightBlock: @unchecked Sendable {
+    private let group = DispatchGroup()
+    private var outputs: [ItemOutput] = []
+    private var collected = false
+
+    init(_ items: [RawWorkItem], workers: Int, _ transform: @escaping @Sendable (RawWorkItem) -> ItemOutput) {
+        group.enter()
+        DispatchQueue.global().async { [self] in
+            outputs = Converter.parallelMap(items, workers: workers, transform)
+            group.leave()
+        }
+    }
+
+    /// Waits for the block; its outputs the first time, then nothing.
+    @discardableResult
+    func wait() -> [ItemOutput] {
+        group.wait()
+        guard !collected else { return [] }
+        collected = true
+        return outputs
     }
 }
 

@@ -26,10 +26,12 @@ struct ItemProcessor: Sendable {
     let preprocessor: Preprocessor
     let maxCoordinate: Float
     let keepRaw: Bool
+    let deflateLevel: Int
 
     init(dataset: DatasetKind, mode: PreprocessMode, keepRaw: Bool = false,
-         maxCoordinate: Float = CoordinateBound.defaultMetres) {
+         maxCoordinate: Float = CoordinateBound.defaultMetres, deflateLevel: Int = ShardFormat.defaultDeflateLevel) {
         self.dataset = dataset
+        self.deflateLevel = deflateLevel
         self.keepRaw = keepRaw
         self.maxCoordinate = maxCoordinate
         self.preprocessor = Preprocessor(mode: mode, trim: dataset.isNTU ? .first : .centred)
@@ -118,7 +120,7 @@ struct ItemProcessor: Sendable {
         }
         let stored = ShardSample(name: name, label: label, length: data.length, bodies: data.bodies,
                                  joint: data.joint, bone: data.bone, motion: data.motion, raw: raw)
-        return .init(parts: parts, decisions: data.decisions, encoded: try EncodedShardSample(stored))
+        return .init(parts: parts, decisions: data.decisions, encoded: try EncodedShardSample(stored, deflateLevel: deflateLevel))
     }
 
     /// Every frame of `seq` with its first two bodies in file order (zeros where absent), as the reference

@@ -116,6 +116,19 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
             return
         }
         let n = bytes.count / elementSize
+        if elementSize == 4, n > 0, let source = bytes.baseAddress, let target = out.baseAddress {
+            // float32 / int32 (every shard stream): one word load, four byte-plane stores.
+            let p0 = target.assumingMemoryBound(to: UInt8.self), p1 = p0 + n, p2 = p0 + 2 * n, p3 = p0 + 3 * n
+            for i in 0..<n {
+                let word = UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+                p0[i] = UInt8(truncatingIfNeeded: word)
+                p1[i] = UInt8(truncatingIfNeeded: word >> 8)
+                p2[i] = UInt8(truncatingIfNeeded: word >> 16)
+                p3[i] = UInt8(truncatingIfNeeded: word >> 24)
+            }
+            for k in (4 * n)..<bytes.count { out[k] = bytes[k] }
+            return
+        }
         for j in 0..<elementSize {
             let base = j * n
             for i in 0..<n { out[base + i] = bytes[i * elementSize + j] }

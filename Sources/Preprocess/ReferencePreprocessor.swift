@@ -18,13 +18,26 @@ public struct ReferencePreprocessor: Sendable {
 
     /// Step 1: at most 2 bodies per frame in file order, at most `maxFrames` frames, zeros where absent.
     public func padded(_ seq: RawSequence) -> SkeletonClip {
-        var clip = SkeletonClip(frames: maxFrames)
+        padded(seq, frames: maxFrames)
+    }
+
+    /// The first `frames` frames of step 1's clip (those after the kept window are zero).
+    func padded(_ seq: RawSequence, frames: Int) -> SkeletonClip {
+        var clip = SkeletonClip(frames: frames)
         let window = keptFrames(seq.frameCount, limit: maxFrames, trim: trim)
-        for (t, f) in window.enumerated() {
-            for (m, b) in seq.bodies(inFrame: f).prefix(SkeletonClip.bodies).enumerated() {
-                for v in 0..<SkeletonClip.joints {
-                    for c in 0..<SkeletonClip.channels {
-                        clip[c, t, v, m] = seq.position(body: b, joint: v, coordinate: c)
+        let V = SkeletonClip.joints, M = SkeletonClip.bodies
+        let channelStride = clip.channelStride
+        seq.positions.withUnsafeBufferPointer { positions in
+            clip.values.withUnsafeMutableBufferPointer { out in
+                for (t, f) in window.prefix(frames).enumerated() {
+                    for (m, b) in seq.bodies(inFrame: f).prefix(M).enumerated() {
+                        let source = b * V * 3
+                        for v in 0..<V {
+                            let target = t * V * M + v * M + m
+                            for c in 0..<SkeletonClip.channels {
+                                out[c * channelStride + target] = positions[source + v * 3 + c]
+                            }
+                        }
                     }
                 }
             }
@@ -44,12 +57,15 @@ public struct ReferencePreprocessor: Sendable {
     /// Step 4: subtract joint 21 of the same body and frame from every joint.
     public static func centre(_ clip: inout SkeletonClip) {
         let centre = SkeletonLayout.centerJoint
-        for c in 0..<SkeletonClip.channels {
-            for t in 0..<clip.frames {
-                for m in 0..<SkeletonClip.bodies {
-                    let origin = clip[c, t, centre, m]
+        let V = SkeletonClip.joints, M = SkeletonClip.bodies
+        let frames = clip.frames
+        clip.values.withUnsafeMutableBufferPointer { values in
+            for ct in 0..<(SkeletonClip.channels * frames) {
+                let base = ct * V * M
+                for m in 0..<M {
+                    let origin = values[base + centre * M + m]
                     if origin == 0 { continue }
-                    for v in 0..<SkeletonClip.joints { clip[c, t, v, m] -= origin }
+                    for v in 0..<V { values[base + v * M + m] -= origin }
                 }
             }
         }
@@ -57,7 +73,11 @@ public struct ReferencePreprocessor: Sendable {
 
     /// Runs steps 1–7 and derives the bone stream from the aligned joints.
     public func process(_ seq: RawSequence) throws -> PreprocessedSample {
-        var raw = padded(seq)
+        // Only the kept frames and one zero frame after them matter: the valid frames are among them, and the
+        // motion of the last kept frame is taken against that zero frame (or is 0 at the 300-frame limit), so
+        // this gives the values of the 300-frame clip of step 1 with less work.
+        let kept = keptFrames(seq.frameCount, limit: maxFrames, trim: trim).count
+        var raw = padded(seq, frames: min(maxFrames, kept + 1))
         let length = Self.validLength(raw)
         guard length > 0 else {
             throw PreprocessError(reason: "no valid frame (body 1 joint 1 is zero in every frame)", code: "no_valid_frame")

@@ -10,24 +10,30 @@ public enum ViewAlignment {
     public static func alignY(_ clip: inout SkeletonClip) {
         let T = clip.frames
         let left = SkeletonLayout.leftShoulder, right = SkeletonLayout.rightShoulder
-        for m in 0..<SkeletonClip.bodies {
-            var angles = [Double](repeating: 0, count: T)
-            var sumZ = 0.0
-            for t in 0..<T {
-                let vx = Double(clip[0, t, right, m]) - Double(clip[0, t, left, m])
-                let vz = Double(clip[2, t, right, m]) - Double(clip[2, t, left, m])
-                let norm = (vx * vx + vz * vz).squareRoot()
-                angles[t] = acos(vx / (norm + 1e-4)) * 180 / Double.pi
-                sumZ += vz
-            }
-            let sign = sumZ >= 0 ? -1.0 : 1.0
-            for t in 0..<T {
-                let theta = sign * angles[t] * Double.pi / 180
-                let c = cos(theta), s = sin(theta)
-                for v in 0..<SkeletonClip.joints {
-                    let x = Double(clip[0, t, v, m]), z = Double(clip[2, t, v, m])
-                    clip[0, t, v, m] = Float(c * x - s * z)
-                    clip[2, t, v, m] = Float(s * x + c * z)
+        let V = SkeletonClip.joints, M = SkeletonClip.bodies
+        let xs = 0, zs = 2 * clip.channelStride          // offsets of channels x and z
+        var angles = [Double](repeating: 0, count: T)
+        clip.values.withUnsafeMutableBufferPointer { values in
+            for m in 0..<M {
+                var sumZ = 0.0
+                for t in 0..<T {
+                    let r = t * V * M + right * M + m, l = t * V * M + left * M + m
+                    let vx = Double(values[xs + r]) - Double(values[xs + l])
+                    let vz = Double(values[zs + r]) - Double(values[zs + l])
+                    let norm = (vx * vx + vz * vz).squareRoot()
+                    angles[t] = acos(vx / (norm + 1e-4)) * 180 / Double.pi
+                    sumZ += vz
+                }
+                let sign = sumZ >= 0 ? -1.0 : 1.0
+                for t in 0..<T {
+                    let theta = sign * angles[t] * Double.pi / 180
+                    let c = cos(theta), s = sin(theta)
+                    for v in 0..<V {
+                        let k = t * V * M + v * M + m
+                        let x = Double(values[xs + k]), z = Double(values[zs + k])
+                        values[xs + k] = Float(c * x - s * z)
+                        values[zs + k] = Float(s * x + c * z)
+                    }
                 }
             }
         }

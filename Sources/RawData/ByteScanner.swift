@@ -129,6 +129,45 @@ public struct ByteScanner {
     /// Skips one token after checking it is a decimal number (used for NTU columns we do not keep; the
     /// value is not converted, so its range is not checked).
     public mutating func skipNumber(_ what: @autoclosure () -> String) throws {
+        try skipNumbers(1) { _ in what() }
+    }
+
+    /// `skipNumber` `count` times on the current line (one call for the unused columns of a line);
+    /// `what(k)` names the k-th (0-based) in errors.
+    @inline(__always)
+    public mutating func skipNumbers(_ count: Int, _ what: (Int) -> String) throws {
+        for k in 0..<count { try skipOneNumber { what(k) } }
+    }
+
+    @inline(__always)
+    mutating func skipOneNumber(_ what: () -> String) throws {
+        try beginToken(what())
+        // The grammar of `scanDecimal` without the value: `[+-]digits[.digits][(e|E)[+-]digits]`, at least one
+        // mantissa digit, then the token's end. Anything else goes to `scanDecimal` for its exact error.
+        let start = position
+        let count = bytes.count
+        var p = position
+        if bytes[p] == 0x2D || bytes[p] == 0x2B { p += 1 }
+        let integerStart = p
+        p = skipDigits(from: p)
+        var digits = p - integerStart
+        if p < count && bytes[p] == 0x2E {
+            p += 1
+            let fractionStart = p
+            p = skipDigits(from: p)
+            digits += p - fractionStart
+        }
+        var wellFormed = digits > 0
+        if wellFormed && p < count && (bytes[p] | 0x20) == 0x65 {
+            p += 1
+            if p < count && (bytes[p] == 0x2D || bytes[p] == 0x2B) { p += 1 }
+            let exponentStart = p
+            while p < count && bytes[p] &- 0x30 <= 9 { p += 1 }
+            wellFormed = p > exponentStart
+        }
+        position = p
+        if wellFormed && atTokenEnd() { return }
+        position = start
         _ = try scanDecimal(what())
     }
 
@@ -149,6 +188,7 @@ public struct ByteScanner {
     mutating func scanDecimal(_ what: @autoclosure () -> String) throws -> Decimal {
         try beginToken(what())
         let start = position
+        if let decimal = scanShortDecimal() { return decimal }
         let count = bytes.count
         var negative = false
         if bytes[position] == 0x2D { negative = true; position += 1 } else if bytes[position] == 0x2B { position += 1 }
@@ -215,6 +255,91 @@ public struct ByteScanner {
             throw error("\(what()) \"\(token)\" is not a number")
         }
         return Decimal(start: start, negative: negative, mantissa: mantissa, exponent: exponent, truncated: truncated)
+    }
+
+    // MARK: eight digits at a time (SWAR)
+
+    /// The 8 bytes at `p` as a little-endian word (byte `p` lowest); needs `p + 8 <= bytes.count`.
+    @inline(__always) func word(at p: Int) -> UInt64 {
+        UInt64(littleEndian: UnsafeRawPointer(bytes.baseAddress! + p).loadUnaligned(as: UInt64.self))
+    }
+
+    /// How many of the 8 bytes of `w`, from its lowest, are ASCII digits before the first other byte (0…8).
+    /// A byte is a digit when its high nibble is 3 and adding 6 keeps it 3; a carry out of a byte ≥ 0xFA only
+    /// reaches later bytes, which are past that non-digit and never counted.
+    @inline(__always) static func leadingDigits(_ w: UInt64) -> Int {
+        let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, threes: UInt64 = 0x3030_3030_3030_3030
+        let nonDigit = ((w & high) ^ threes) | (((w &+ 0x0606_0606_0606_0606) & high) ^ threes)
+        return nonDigit.trailingZeroBitCount >> 3
+    }
+
+    /// The value of the first `n` (0…8) bytes of `w`, which are digits, the lowest byte the most significant.
+    @inline(__always) static func digitsValue(_ w: UInt64, _ n: Int) -> UInt64 {
+        if n == 0 { return 0 }
+        // Digits to the top bytes (the dropped bytes were after them), zeros in front: the same number.
+        var v = (w &- 0x3030_3030_3030_3030) << UInt64(8 * (8 - n))
+        // Pairs, then quadruples, then all eight (D. Lemire's eight-digit step, as in fast_float).
+        v = ((v & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+        return UInt64(UInt32(truncatingIfNeeded: ((v & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32))
+    }
+
+    @usableFromInline static let powersOfTen: [UInt64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000,
+                                                          10_000_000, 100_000_000]
+
+    /// The position after the digits starting at `p`.
+    @inline(__always) func skipDigits(from start: Int) -> Int {
+        var p = start
+        let count = bytes.count
+        while p + 8 <= count {
+            let n = Self.leadingDigits(word(at: p))
+            p += n
+            if n < 8 { return p }
+        }
+        while p < count && bytes[p] &- 0x30 <= 9 { p += 1 }
+        return p
+    }
+
+    /// `scanDecimal` for the common token, at least 32 bytes before the end of the text: `[+-]`, at most 7
+    /// integer digits, optionally `.` and at most 15 fraction digits, at most 19 digits in all, no exponent,
+    /// then the token's end. Then nothing is dropped or rounded, the parts equal those of the byte-by-byte scan,
+    /// and the position moves past the token. nil (position unchanged) for anything else.
+    @inline(__always) mutating func scanShortDecimal() -> Decimal? {
+        let start = position
+        guard bytes.count - start >= 32 else { return nil }
+        var p = start
+        var negative = false
+        if bytes[p] == 0x2D { negative = true; p += 1 } else if bytes[p] == 0x2B { p += 1 }
+        let integer = word(at: p)
+        let n = Self.leadingDigits(integer)
+        guard n < 8 else { return nil }
+        var mantissa = Self.digitsValue(integer, n)
+        var digits = n
+        var exponent = 0
+        p += n
+        if bytes[p] == 0x2E {
+            p += 1
+            let first = word(at: p)
+            let f1 = Self.leadingDigits(first)
+            mantissa = mantissa &* Self.powersOfTen[f1] &+ Self.digitsValue(first, f1)
+            p += f1
+            digits += f1
+            exponent -= f1
+            if f1 == 8 {
+                let second = word(at: p)
+                let f2 = Self.leadingDigits(second)
+                guard f2 < 8, digits + f2 <= 19 else { return nil }
+                mantissa = mantissa &* Self.powersOfTen[f2] &+ Self.digitsValue(second, f2)
+                p += f2
+                digits += f2
+                exponent -= f2
+            }
+        }
+        guard digits > 0, digits <= 19, (bytes[p] | 0x20) != 0x65 else { return nil }
+        let end = bytes[p]
+        guard end == 0x20 || end == 0x0A || end == 0x09 || end == 0x0D || end == 0x2C else { return nil }
+        position = p
+        return Decimal(start: start, negative: negative, mantissa: mantissa, exponent: exponent, truncated: false)
     }
 
     /// Expects a literal separator byte (e.g. a comma) after optional spaces.

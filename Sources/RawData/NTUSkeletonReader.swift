@@ -53,7 +53,7 @@ public enum NTUSkeletonReader {
                 try s.endLine(expecting: "the body count")
                 for _ in 0..<bodies {
                     let id = try s.readUInt64("bodyID")
-                    for k in 0..<9 { try s.skipNumber(bodyColumns[k]) }
+                    try s.skipNumbers(9) { bodyColumns[$0] }
                     try s.endLine(expecting: "the body line")
                     let jointCount = try s.readInt("joint count")
                     if jointCount != 25 { throw s.error("joint count is \(jointCount), expected 25") }
@@ -62,7 +62,7 @@ public enum NTUSkeletonReader {
                         joints[v * 3] = try s.readCoordinate("x of joint \(v + 1)", bound: maxCoordinate)
                         joints[v * 3 + 1] = try s.readCoordinate("y of joint \(v + 1)", bound: maxCoordinate)
                         joints[v * 3 + 2] = try s.readCoordinate("z of joint \(v + 1)", bound: maxCoordinate)
-                        for _ in 0..<9 { try s.skipNumber("value of joint \(v + 1)") }
+                        try s.skipNumbers(9) { _ in "value of joint \(v + 1)" }
                         try s.endLine(expecting: "the 12 values of joint \(v + 1)")
                     }
                     seq.appendBody(id: id, xyz: UnsafeBufferPointer(joints))

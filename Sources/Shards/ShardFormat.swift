@@ -5,7 +5,9 @@ import SkeletonCore
 ///
 /// One shard is one HDF5 file holding N samples:
 /// - `joint`, `bone`, `motion`: float32 `(N, 3, 50, 25, 2)`, one sample per chunk `(1, 3, 50, 25, 2)`,
-///   shuffle + deflate;
+///   stored without filters at the conversion's `deflate_level` 0 (the default), or shuffle + deflate at
+///   levels 1–9 (written in the `options` attribute; absent in files written before it was an option, which
+///   are level 4);
 /// - `label`, `length` (valid frames before resizing), `bodies`: int64 `(N)`; `name`: UTF-8 strings `(N)`;
 /// - file attributes: `dataset`, `benchmark`, `part`, `mode`, `layout` ("C,T,V,M"), `joint_names`,
 ///   `bone_parents`, `flip_permutation`, `tool_version`, `options` (JSON), `num_samples`, `format`,
@@ -25,8 +27,13 @@ public enum ShardFormat {
                                      SkeletonLayout.bodies]
     /// Floats in one stored sample of one stream: 3 × 50 × 25 × 2 = 7500.
     public static let sampleElements = sampleShape.reduce(1, *)
-    /// Default zlib level of the sample datasets.
-    public static let defaultDeflateLevel = 4
+    /// Default zlib level of the sample datasets: 0, stored without filters (`codec(deflateLevel:)`). Deflate
+    /// halves those datasets at best (the float mantissas hardly compress; the zeros of absent bodies do) and
+    /// cost a third of `convert`'s CPU and a fifth of the loader's; files written before this default were
+    /// level 4 and read the same.
+    public static let defaultDeflateLevel = 0
+    /// The levels a writer accepts.
+    public static let deflateLevels = 0...9
 
     /// Floats in one raw frame: 3 × 25 × 2 = 150.
     public static let rawFrameElements = SkeletonLayout.channels * SkeletonLayout.joints * SkeletonLayout.bodies
@@ -46,9 +53,19 @@ public enum ShardFormat {
         public static func of(_ options: [String: String]) -> String { options[optionKey] ?? referenceReader }
     }
 
-    /// The chunk codec of the sample datasets (float32, shuffle, deflate at `deflateLevel`).
+    /// The chunk codec of the sample datasets: float32, shuffle + deflate at `deflateLevel` 1–9; level 0 stores
+    /// the chunks as they are, with no filter (not zlib's level 0, which would wrap them in stored blocks).
     public static func codec(deflateLevel: Int) -> HDF5ChunkCodec {
-        HDF5ChunkCodec(elementSize: MemoryLayout<Float>.size, shuffle: true, deflateLevel: deflateLevel)
+        deflateLevel == 0
+            ? HDF5ChunkCodec(elementSize: MemoryLayout<Float>.size, shuffle: false, deflateLevel: nil)
+            : HDF5ChunkCodec(elementSize: MemoryLayout<Float>.size, shuffle: true, deflateLevel: deflateLevel)
+    }
+
+    /// The creation options of a sample dataset written with `codec(deflateLevel:)`.
+    public static func sampleDatasetOptions(deflateLevel: Int) -> HDF5DatasetOptions {
+        let codec = codec(deflateLevel: deflateLevel)
+        return HDF5DatasetOptions(chunkShape: [1] + sampleShape, deflateLevel: codec.deflateLevel,
+                                  shuffle: codec.shuffle, extendable: true)
     }
 
     /// Dataset names inside a shard file.

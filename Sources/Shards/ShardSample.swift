@@ -52,6 +52,8 @@ public struct EncodedShardSample: Sendable {
     public var chunks: [[UInt8]]
     /// Raw frames, stored as they are (not compressed).
     public var raw: RawFrames?
+    /// The level the chunks were encoded at (`ShardFormat.codec(deflateLevel:)`).
+    public var deflateLevel: Int
 
     /// Compresses `sample` with the codec of the shard sample datasets at `deflateLevel`.
     public init(_ sample: ShardSample, deflateLevel: Int = ShardFormat.defaultDeflateLevel) throws {
@@ -60,6 +62,10 @@ public struct EncodedShardSample: Sendable {
                              "clip has \(sample.clip(stream).frames) frames, shards store \(SkeletonLayout.frames)")
         }
         let codec = ShardFormat.codec(deflateLevel: deflateLevel)
+        guard ShardFormat.deflateLevels.contains(deflateLevel) else {
+            throw InputError(file: sample.name, "deflate level \(deflateLevel) is not in 0…9")
+        }
+        self.deflateLevel = deflateLevel
         name = sample.name
         label = sample.label
         length = sample.length

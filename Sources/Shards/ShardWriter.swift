@@ -35,11 +35,11 @@ public final class ShardWriter {
     ///   - directory: where the shards go (created when missing).
     ///   - shardSize: samples per shard file (the last one may hold fewer).
     ///   - blockSize: samples buffered before a write (memory: 90 KB per sample).
-    ///   - deflateLevel: zlib level 0–9 of the sample datasets.
+    ///   - deflateLevel: zlib level 1–9 of the sample datasets (shuffle + deflate), or 0 for no filter.
     ///   - keepRaw: store each sample's raw frames (every appended sample must carry them).
     public init(directory: URL, info: ShardSetInfo, shardSize: Int = 4096, blockSize: Int = 256,
                 deflateLevel: Int = ShardFormat.defaultDeflateLevel, keepRaw: Bool = false) throws {
-        guard shardSize > 0, blockSize > 0, (0...9).contains(deflateLevel) else {
+        guard shardSize > 0, blockSize > 0, ShardFormat.deflateLevels.contains(deflateLevel) else {
             throw InputError(file: directory.path, "shard size \(shardSize), block size \(blockSize) "
                              + "and deflate level \(deflateLevel) must be positive (level 0…9)")
         }
@@ -74,6 +74,9 @@ public final class ShardWriter {
             throw InputError(file: sample.name, field: ShardFormat.Dataset.raw, keepRaw
                              ? "sample has no raw frames; this writer keeps them for every sample"
                              : "sample has raw frames; this writer was not asked to keep them")
+        }
+        guard sample.deflateLevel == deflateLevel else {
+            throw InputError(file: sample.name, "encoded at deflate level \(sample.deflateLevel); this writer stores level \(deflateLevel)")
         }
         if let raw = sample.raw {
             if let m = raw.bodies, !(1...SkeletonLayout.bodies).contains(m) {
@@ -195,8 +198,7 @@ private final class OpenShard {
         let file = try HDF5File(creating: partialURL.path, mode: .truncate)
         self.file = file
         let shape = [0] + ShardFormat.sampleShape
-        let options = HDF5DatasetOptions(chunkShape: [1] + ShardFormat.sampleShape, deflateLevel: writer.deflateLevel,
-                                         shuffle: true, extendable: true)
+        let options = ShardFormat.sampleDatasetOptions(deflateLevel: writer.deflateLevel)
         for stream in SkeletonStream.allCases {
             let dataset = try file.createDataset(ShardFormat.Dataset.samples(stream), type: .float32, shape: shape,
                                                  options: options, chunkCache: .disabled)

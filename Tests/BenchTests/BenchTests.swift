@@ -2,6 +2,7 @@ import Augment
 import Bench
 import Foundation
 import Loader
+import RawData
 import Shards
 import SkeletonCore
 import TensorModule
@@ -35,7 +36,7 @@ final class BenchTests: XCTestCase {
         var prepared: ConvertBenchmark.Prepared?
         let result = try ConvertBenchmark.run(
             ConvertBenchmark.Options(raw: repository.appendingPathComponent("fixtures/ntu60"), samples: 40, workers: 2,
-                                     mode: .reference, scratch: scratch)) { prepared = $0 }
+                                     mode: .reference, frames: nil, scratch: scratch)) { prepared = $0 }
         // 24 fixture files, replicated to 40 under distinct NTU120 names; the byte count is theirs.
         let files = try FileManager.default.contentsOfDirectory(at: scratch.appendingPathComponent("raw"), includingPropertiesForKeys: nil)
         XCTAssertEqual(files.count, 40)
@@ -55,7 +56,12 @@ final class BenchTests: XCTestCase {
             XCTAssertEqual(row.samplesPerSecond * row.seconds, 40, accuracy: 1e-6, row.name)
             XCTAssertEqual(row.megabytesPerSecond * row.seconds, Double(bytes) / 1e6, accuracy: 1e-9, row.name)
             XCTAssertEqual(row.readTimeRatio, row.seconds / read, accuracy: 1e-12, row.name)
+            XCTAssertGreaterThan(row.time.cpu, 0, row.name)
+            XCTAssertEqual(row.samplesPerCPUSecond * row.time.cpu, 40, accuracy: 1e-6, row.name)
         }
+        XCTAssertEqual(prepared?.sources, 24)
+        XCTAssertNil(prepared?.frames)
+        XCTAssertNil(result.reference)
         XCTAssertEqual(result.speedUp, result.rows[3].seconds / result.rows[4].seconds, accuracy: 1e-12)
         XCTAssertEqual(result.keepRawTimeCost, result.rows[4].seconds / result.rows[5].seconds - 1, accuracy: 1e-12)
         // Raw frames cost shard bytes; every file is either written or rejected.
@@ -75,10 +81,119 @@ final class BenchTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: scratch.appendingPathComponent("out-2/manifest.json").path))
     }
 
+    /// The default replicated set: 100-frame files made from the fixtures with 1–2 bodies per frame, each
+    /// frame a byte copy of its source frame `t mod source frames` (checked through the parser).
+    func testConvertReplicatesRepresentativeHundredFrameFiles() throws {
+        let scratch = try makeTemporaryDirectory(self, tag: "bench-convert-frames")
+        let raw = repository.appendingPathComponent("fixtures/ntu60")
+        let dir = scratch.appendingPathComponent("raw")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (files, sources) = try ConvertBenchmark.replicate(raw, samples: 30, frames: 100, into: dir)
+        XCTAssertEqual(files.count, 30)
+        // 24 fixtures less the one with no body in any frame and the one with a third (furniture) body.
+        XCTAssertEqual(sources, 22)
+        let sourceDir = raw.appendingPathComponent("nturgb+d_skeletons")
+        for file in files {
+            let copy = try NTUSkeletonReader.read(file)
+            XCTAssertEqual(copy.frameCount, 100, file.lastPathComponent)
+            XCTAssertTrue((0..<100).allSatisfy { copy.bodies(inFrame: $0).count <= 2 }, file.lastPathComponent)
+        }
+        // S002C003P006R001A008 has 320 frames: its copy keeps the first 100. S001C001P001R001A001 (20 frames)
+        // is repeated five times. Copy i (i < 22) comes from the i-th source in name order.
+        let used = try FileManager.default.contentsOfDirectory(atPath: sourceDir.path).sorted()
+            .filter { $0 != "S004C003P020R002A027.skeleton" && $0 != "S005C003P015R002A050.skeleton" }
+        XCTAssertEqual(used.count, 22)
+        for (name, sourceFrames) in [("S002C003P006R001A008", 320), ("S001C001P001R001A001", 20)] {
+            let source = try NTUSkeletonReader.read(sourceDir.appendingPathComponent(name + ".skeleton"))
+            XCTAssertEqual(source.frameCount, sourceFrames)
+            let copy = try NTUSkeletonReader.read(files[try XCTUnwrap(used.firstIndex(of: name + ".skeleton"))])
+            for t in [0, 19, 20, 57, 99] {
+                let s = t % sourceFrames
+                XCTAssertEqual(copy.bodies(inFrame: t).count, source.bodies(inFrame: s).count, "\(name) frame \(t)")
+                for (b, sb) in zip(copy.bodies(inFrame: t), source.bodies(inFrame: s)) {
+                    XCTAssertEqual(copy.bodyIDs[b], source.bodyIDs[sb])
+                    XCTAssertEqual(copy.positions[(b * 75)..<(b * 75 + 75)], source.positions[(sb * 75)..<(sb * 75 + 75)])
+                }
+            }
+        }
+    }
+
+    func testFrameTilingKeepsLineEndingsAndRefusesMalformedText() throws {
+        let body = "72057594037931101 0 1 1 1 1 0 0.1 0.2 2\r\n25\r\n"
+            + String(repeating: "0.1 0.2 3.0 1 2 3 4 1 0 0 0 2\r\n", count: 25)
+        let text = Array("2\r\n1\r\n\(body)0\r\n".utf8)
+        let frames = try XCTUnwrap(NTUFrameTiling.frames(of: text))
+        XCTAssertEqual(frames.frames.count, 2)
+        XCTAssertEqual(frames.maxBodies, 1)
+        XCTAssertEqual(frames.lineEnding, [0x0D, 0x0A])
+        let tiled = NTUFrameTiling.tiled(text, frames, to: 5)
+        XCTAssertEqual(String(decoding: tiled, as: UTF8.self),
+                       "5\r\n1\r\n\(body)0\r\n1\r\n\(body)0\r\n1\r\n\(body)")
+        let parsed = try NTUSkeletonReader.parse(Data(tiled), file: "tiled")
+        XCTAssertEqual(parsed.frameCount, 5)
+        XCTAssertEqual((0..<5).map { parsed.bodies(inFrame: $0).count }, [1, 0, 1, 0, 1])
+        // A body count announcing more lines than there are, or a header that is not a number: nil.
+        XCTAssertNil(NTUFrameTiling.frames(of: Array("1\n2\n\(body)".utf8)))
+        XCTAssertNil(NTUFrameTiling.frames(of: Array("x\n".utf8)))
+    }
+
+    /// `--reference`: the script is run once on the replicated folder with the reference's arguments, and
+    /// its time gives the ratios. A stand-in checkout records its arguments (the real script is run by
+    /// `make bench` against a HiCLR checkout).
+    func testConvertRunsTheReferenceScriptOnTheSameFiles() throws {
+        let scratch = try makeTemporaryDirectory(self, tag: "bench-convert-ref")
+        let checkout = scratch.appendingPathComponent("HiCLR")
+        try FileManager.default.createDirectory(at: checkout.appendingPathComponent("tools"), withIntermediateDirectories: true)
+        try """
+        import os, sys
+        args = dict(zip(sys.argv[1::2], sys.argv[2::2]))
+        names = sorted(os.listdir(args['--data_path']))
+        with open(os.path.join(args['--out_folder'], 'seen.txt'), 'w') as f:
+            f.write(open(args['--ignored_sample_path']).read() + '|' + ','.join(names))
+        """.write(to: checkout.appendingPathComponent("tools/ntu_gendata.py"), atomically: true, encoding: .utf8)
+        let work = scratch.appendingPathComponent("work")
+        let result = try ConvertBenchmark.run(
+            ConvertBenchmark.Options(raw: repository.appendingPathComponent("fixtures/ntu60"), samples: 6, workers: 2,
+                                     mode: .clean, frames: 30, reference: ReferenceScriptRun(checkout: checkout),
+                                     scratch: work))
+        let seen = try String(contentsOf: work.appendingPathComponent("reference-out/seen.txt"), encoding: .utf8)
+        let names = try FileManager.default.contentsOfDirectory(atPath: work.appendingPathComponent("raw").path).sorted()
+        XCTAssertEqual(names.count, 6)
+        XCTAssertEqual(seen, "|" + names.joined(separator: ","))
+        let reference = try XCTUnwrap(result.reference)
+        XCTAssertGreaterThan(reference.time.wall, 0)
+        XCTAssertEqual(reference.samplesPerSecond, 6 / reference.time.wall, accuracy: 1e-9)
+        XCTAssertEqual(reference.speedUp, reference.time.wall / result.rows[4].time.wall, accuracy: 1e-12)
+        XCTAssertEqual(reference.cpuSpeedUp, reference.time.cpu / result.rows[4].time.cpu, accuracy: 1e-12)
+    }
+
+    func testConvertReferenceErrorsNameTheCheckoutAndTheFailure() throws {
+        let scratch = try makeTemporaryDirectory(self, tag: "bench-convert-ref-bad")
+        let raw = repository.appendingPathComponent("fixtures/ntu60")
+        // No script: refused before anything runs.
+        XCTAssertThrowsError(try ConvertBenchmark.run(ConvertBenchmark.Options(
+            raw: raw, samples: 2, workers: 1, reference: ReferenceScriptRun(checkout: scratch)))) { error in
+            XCTAssertEqual((error as? BenchError)?.description,
+                           "\(scratch.path): no tools/ntu_gendata.py here; --reference takes a JHang2020/HiCLR checkout")
+        }
+        // A script that fails: its status and the end of its stderr.
+        try FileManager.default.createDirectory(at: scratch.appendingPathComponent("tools"), withIntermediateDirectories: true)
+        try "import sys\nsys.stderr.write('no numpy here\\n')\nsys.exit(3)\n"
+            .write(to: scratch.appendingPathComponent("tools/ntu_gendata.py"), atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ConvertBenchmark.run(ConvertBenchmark.Options(
+            raw: raw, samples: 2, workers: 1, mode: .clean, reference: ReferenceScriptRun(checkout: scratch)))) { error in
+            XCTAssertEqual((error as? BenchError)?.description,
+                           "tools/ntu_gendata.py of \(scratch.path) failed (status 3): no numpy here")
+        }
+    }
+
     func testConvertWithoutSkeletonFilesNamesTheFolder() throws {
         let empty = try makeTemporaryDirectory(self, tag: "bench-empty")
-        XCTAssertThrowsError(try ConvertBenchmark.run(ConvertBenchmark.Options(raw: empty, samples: 4, workers: 1))) { error in
+        XCTAssertThrowsError(try ConvertBenchmark.run(ConvertBenchmark.Options(raw: empty, samples: 4, workers: 1, frames: nil))) { error in
             XCTAssertEqual((error as? BenchError)?.description, "no NTU .skeleton files under \(empty.path)")
+        }
+        XCTAssertThrowsError(try ConvertBenchmark.run(ConvertBenchmark.Options(raw: empty, samples: 4, workers: 1))) { error in
+            XCTAssertEqual((error as? BenchError)?.description, "no NTU .skeleton files with 1–2 bodies per frame under \(empty.path)")
         }
     }
 

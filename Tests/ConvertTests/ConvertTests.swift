@@ -1,5 +1,6 @@
 @testable import Convert
 import Foundation
+import HDF5
 import Preprocess
 import RawData
 import Shards
@@ -31,6 +32,35 @@ final class ConvertTests: XCTestCase {
         XCTAssertEqual(ma.shards, mb.shards)               // file names, counts, sha256, histograms
         XCTAssertGreaterThan(ma.shards.count, 4)           // shard size 4 → several files per part
         XCTAssertEqual(one.samples, 23)
+    }
+
+    /// `--deflate-level`: recorded in the manifest and every shard's options; the default (0) stores the
+    /// sample datasets with no filter, level 4 (the earlier default) with shuffle + deflate, and both hold the
+    /// same samples.
+    func testDeflateLevelIsRecordedAndDoesNotChangeTheSamples() throws {
+        let plainDir = temporaryDirectory(), deflatedDir = temporaryDirectory()
+        _ = try Converter(options: ntu60(plainDir)).run()
+        var options = ntu60(deflatedDir)
+        options.deflateLevel = 4
+        _ = try Converter(options: options).run()
+        let plain = try Manifest.load(from: plainDir), deflated = try Manifest.load(from: deflatedDir)
+        XCTAssertEqual(plain.options["deflate_level"], "0")
+        XCTAssertEqual(deflated.options["deflate_level"], "4")
+        XCTAssertEqual(plain.shards.map(\.file), deflated.shards.map(\.file))
+        XCTAssertGreaterThan(plain.shards.reduce(0) { $0 + $1.bytes }, deflated.shards.reduce(0) { $0 + $1.bytes })
+        for (a, b) in zip(plain.shards, deflated.shards) {
+            let x = try ShardReader(url: plainDir.appendingPathComponent(a.file))
+            let y = try ShardReader(url: deflatedDir.appendingPathComponent(b.file))
+            XCTAssertEqual(x.info.options["deflate_level"], "0")
+            XCTAssertEqual(y.info.options["deflate_level"], "4")
+            XCTAssertEqual(x.count, y.count)
+            for i in 0..<x.count { XCTAssertEqual(try x.sample(i), try y.sample(i), "\(a.file) sample \(i)") }
+            let file = try HDF5File(opening: plainDir.appendingPathComponent(a.file).path)
+            XCTAssertEqual(try file.openDataset("joint").filters, [])
+            let old = try HDF5File(opening: deflatedDir.appendingPathComponent(b.file).path)
+            XCTAssertEqual(try old.openDataset("joint").filters.map(\.id), [HDF5Filter.shuffleID, HDF5Filter.deflateID])
+            XCTAssertEqual(try old.openDataset("joint").filters.last?.parameters, [4])
+        }
     }
 
     func testCountsSplitsAndMissingList() throws {

@@ -157,3 +157,92 @@ final class DecimalFloatTests: XCTestCase {
         XCTAssertLessThan(fallbacks, casesPerFamily / 1000, "fallbacks \(fallbacks)")
     }
 }
+
+/// The eight-digits-at-a-time scan (`scanShortDecimal`, `skipDigits`) gives the parts and positions of the
+/// byte-by-byte scan on every token shape around its limits (7/8 integer digits, 8/15/16 fraction digits,
+/// 19/20 digits in all, signs, exponents, a bad byte inside the word, the end of the text).
+final class ShortDecimalScanTests: XCTestCase {
+    /// The byte-by-byte reference for one token: (negative, digits as an integer string without leading
+    /// zeros, fraction digit count) or nil when the scanner's grammar refuses it.
+    func slow(_ token: String) -> (mantissa: UInt64, exponent: Int, negative: Bool)? {
+        var body = Substring(token)
+        var negative = false
+        if body.first == "-" { negative = true; body = body.dropFirst() } else if body.first == "+" { body = body.dropFirst() }
+        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let integer = parts[0], fraction = parts.count > 1 ? parts[1] : ""
+        let digits = integer + fraction
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), digits.count <= 19 else { return nil }
+        return (UInt64(digits)!, -fraction.count, negative)
+    }
+
+    func testShortScanAgreesWithTheByteScanOnEveryShape() throws {
+        var tokens: [String] = ["0", "-0", "+0", "5.", ".5", "-.5", "2", "276.1168", "-0.04633467", "0.997752",
+                                "1234567", "12345678", "123456789", "0.12345678", "0.123456789012345",
+                                "0.1234567890123456", "1234567.123456789012", "123456.1234567890123",
+                                "1234567.1234567890123", "00000000000000000001", "1e5", "1.5E-3", "-", ".", "+.",
+                                "1.2.3", "12a", "1-2", "\u{FF}1", "9\u{FA}9", "1234567:"]
+        var rng = DecimalFloatTests.Generator(state: 20_261_130)
+        func draw(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
+        for _ in 0..<20_000 {
+            let integer = String((0..<draw(10)).map { _ in Character(String(draw(10))) })
+            let fraction = String((0..<draw(18)).map { _ in Character(String(draw(10))) })
+            let sign = ["", "-", "+"][draw(3)]
+            tokens.append(sign + integer + (draw(2) == 1 ? "." + fraction : ""))
+        }
+        var taken = 0
+        for token in tokens {
+            // Room for word loads after the token, or none; each token end the scanner knows.
+            for tail in [" 1.0 2.0 3.0 4.0 5.0 6.0 7.0 8.0 9.0\n", "\n", ",2.0 3.0 4.0 5.0 6.0 7.0 8.0 9.0 10.0\n",
+                         "\r\n", "\t3.0 4.0 5.0 6.0 7.0 8.0 9.0 10.0 11.0\n"] {
+                let text = Array((token + tail).utf8)
+                try text.withUnsafeBufferPointer { bytes in
+                    var fast = ByteScanner(bytes: bytes, file: "t")
+                    let short = fast.scanShortDecimal()
+                    let expected = slow(token)
+                    if let short {
+                        taken += 1
+                        let e = try XCTUnwrap(expected, "fast path took \(token)")
+                        XCTAssertEqual(short.mantissa, e.mantissa, token)
+                        XCTAssertEqual(short.exponent, e.exponent, token)
+                        XCTAssertEqual(short.negative, e.negative, token)
+                        XCTAssertFalse(short.truncated)
+                        XCTAssertEqual(fast.position, token.utf8.count, token)
+                    } else {
+                        XCTAssertEqual(fast.position, 0, token)
+                    }
+                    // The full scan (fast path or not) and the skip agree on acceptance and end position.
+                    var full = ByteScanner(bytes: bytes, file: "t")
+                    var skip = ByteScanner(bytes: bytes, file: "t")
+                    let parsed = try? full.scanDecimal("v")
+                    let skipped = (try? skip.skipNumber("v")) != nil
+                    XCTAssertEqual(parsed != nil, skipped, token)
+                    if parsed != nil { XCTAssertEqual(full.position, skip.position, token) }
+                    if let e = expected, !token.contains("e"), !token.contains("E") {
+                        let d = try XCTUnwrap(parsed, token)
+                        XCTAssertEqual(d.mantissa, e.mantissa, token)
+                        XCTAssertEqual(d.exponent, e.exponent, token)
+                        XCTAssertEqual(full.position, token.utf8.count, token)
+                    }
+                }
+            }
+        }
+        XCTAssertGreaterThan(taken, 40_000, "the fast path must take most tokens (those with room after them)")
+    }
+
+    func testLeadingDigitsAndDigitsValue() {
+        func word(_ s: String) -> UInt64 {
+            var w: UInt64 = 0
+            for (i, b) in Array(s.utf8).prefix(8).enumerated() { w |= UInt64(b) << UInt64(8 * i) }
+            return w
+        }
+        XCTAssertEqual(ByteScanner.leadingDigits(word("12345678")), 8)
+        XCTAssertEqual(ByteScanner.leadingDigits(word("1234567 ")), 7)
+        XCTAssertEqual(ByteScanner.leadingDigits(word(".1234567")), 0)
+        XCTAssertEqual(ByteScanner.leadingDigits(word("09/:0000")), 2)   // '/' and ':' border the digits
+        XCTAssertEqual(ByteScanner.digitsValue(word("12345678"), 8), 12_345_678)
+        XCTAssertEqual(ByteScanner.digitsValue(word("98765 xy"), 5), 98_765)
+        XCTAssertEqual(ByteScanner.digitsValue(word("00000009"), 8), 9)
+        XCTAssertEqual(ByteScanner.digitsValue(word("99999999"), 8), 99_999_999)
+        XCTAssertEqual(ByteScanner.digitsValue(word("7-------"), 1), 7)
+    }
+}

@@ -89,11 +89,53 @@ final class ShardWriterTests: XCTestCase {
             let data = try file.openDataset(name)
             XCTAssertEqual(try data.shape, [2, 3, 50, 25, 2])
             XCTAssertEqual(try data.chunkShape, [1, 3, 50, 25, 2])
-            XCTAssertEqual(try data.filters.map(\.id), [HDF5Filter.shuffleID, HDF5Filter.deflateID])
-            XCTAssertEqual(try data.filters.last?.parameters, [4])
+            XCTAssertEqual(try data.filters, [], "default level 0: no filter")
         }
         XCTAssertEqual(try file.openDataset("label").read(Int64.self), [0, 1])
         XCTAssertEqual(try file.openDataset("name").readStrings(), [makeSample(0).name, makeSample(1).name])
+    }
+
+    /// Every level round-trips the values exactly; 1–9 store shuffle + deflate(level), 0 stores no filter (not
+    /// zlib's level 0), and shards written before the default changed (level 4) read the same.
+    func testEveryDeflateLevelRoundTripsWithItsFilterPipeline() throws {
+        for level in [0, 1, 4, 9] {
+            let dir = try makeTemporaryDirectory(self)
+            let record = try writeShards(dir, count: 3, shardSize: 3, deflateLevel: level)[0]
+            let file = try HDF5File(opening: dir.appendingPathComponent(record.file).path)
+            for name in ["joint", "bone", "motion"] {
+                let filters = try file.openDataset(name).filters
+                if level == 0 {
+                    XCTAssertEqual(filters, [], "level 0 \(name)")
+                } else {
+                    XCTAssertEqual(filters.map(\.id), [HDF5Filter.shuffleID, HDF5Filter.deflateID], "level \(level)")
+                    XCTAssertEqual(filters.last?.parameters, [UInt32(level)])
+                }
+                XCTAssertEqual(try file.openDataset(name).rowChunkCodec, ShardFormat.codec(deflateLevel: level))
+            }
+            try file.close()
+            let reader = try ShardReader(url: dir.appendingPathComponent(record.file))
+            for i in 0..<3 { XCTAssertEqual(try reader.sample(i), makeSample(i), "level \(level) sample \(i)") }
+        }
+        XCTAssertEqual(ShardFormat.codec(deflateLevel: 0), HDF5ChunkCodec(elementSize: 4, shuffle: false, deflateLevel: nil))
+        XCTAssertEqual(ShardFormat.codec(deflateLevel: 4), HDF5ChunkCodec(elementSize: 4, shuffle: true, deflateLevel: 4))
+        // Level 0 chunks are the floats' bytes as they are.
+        let sample = makeSample(2)
+        let plain = try EncodedShardSample(sample, deflateLevel: 0)
+        XCTAssertEqual(plain.chunks[0], sample.joint.values.withUnsafeBytes { [UInt8]($0) })
+        XCTAssertEqual(plain.deflateLevel, 0)
+    }
+
+    func testWriterRefusesSamplesEncodedAtAnotherLevelAndLevelsOutsideZeroToNine() throws {
+        let writer = try ShardWriter(directory: try makeTemporaryDirectory(self), info: testInfo, deflateLevel: 1)
+        let encoded = try EncodedShardSample(makeSample(0), deflateLevel: 4)
+        XCTAssertThrowsError(try writer.append(encoded)) { error in
+            XCTAssertEqual((error as? InputError)?.description,
+                           "\(encoded.name): encoded at deflate level 4; this writer stores level 1")
+        }
+        XCTAssertThrowsError(try EncodedShardSample(makeSample(0), deflateLevel: 10)) { error in
+            XCTAssertEqual((error as? InputError)?.description, "\(makeSample(0).name): deflate level 10 is not in 0…9")
+        }
+        XCTAssertThrowsError(try ShardWriter(directory: try makeTemporaryDirectory(self), info: testInfo, deflateLevel: -1))
     }
 
     func testSameSamplesTwiceGiveIdenticalFiles() throws {
@@ -190,7 +232,7 @@ final class ShardWriterTests: XCTestCase {
         assert f["joint"].shape == (5, 3, 50, 25, 2), f["joint"].shape
         assert f["joint"].dtype == "float32"
         assert f["joint"].chunks == (1, 3, 50, 25, 2)
-        assert f["joint"].compression == "gzip" and f["joint"].shuffle
+        assert f["joint"].compression is None and not f["joint"].shuffle     # level 0: no filter
         assert f.attrs["layout"] == "C,T,V,M"
         assert int(f.attrs["num_samples"]) == 5
         assert json.loads(f.attrs["options"]) == {"frames": "50", "missing": "none"}

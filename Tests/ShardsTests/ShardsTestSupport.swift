@@ -37,8 +37,9 @@ let testInfo = ShardSetInfo(dataset: .ntu60, benchmark: .xsub, part: .train, mod
 /// Writes `count` samples (seeds 0..<count) with shards of `shardSize`; returns the records.
 @discardableResult
 func writeShards(_ directory: URL, count: Int, shardSize: Int, blockSize: Int = 2,
-                 info: ShardSetInfo = testInfo) throws -> [ShardRecord] {
-    let writer = try ShardWriter(directory: directory, info: info, shardSize: shardSize, blockSize: blockSize)
+                 info: ShardSetInfo = testInfo, deflateLevel: Int = ShardFormat.defaultDeflateLevel) throws -> [ShardRecord] {
+    let writer = try ShardWriter(directory: directory, info: info, shardSize: shardSize, blockSize: blockSize,
+                                 deflateLevel: deflateLevel)
     for seed in 0..<count { try writer.append(makeSample(seed)) }
     return try writer.finish()
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Convert
 import Foundation
 import Preprocess
+import Shards
 import RawData
 import SkeletonCore
 
@@ -74,6 +75,9 @@ struct ConvertRawCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo, help: "Also keep every sample's raw frames in the shards (needed by `hiclr export reference`).")
     var keepRaw = true
 
+    @Option(help: "zlib level of the joint/bone/motion datasets (shuffle + deflate, 1-9), or 0 to store them without any filter (larger shards, no compression CPU in convert or the loader). Recorded in the manifest.")
+    var deflateLevel: Int = ShardFormat.defaultDeflateLevel
+
     @Option(help: "Also write the full report (every rejection) as JSON to this file.")
     var report: String?
 
@@ -83,6 +87,9 @@ struct ConvertRawCommand: ParsableCommand {
             throw ValidationError("--max-coordinate must be a positive finite number of metres")
         }
         guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1") }
+        guard ShardFormat.deflateLevels.contains(deflateLevel) else {
+            throw ValidationError("--deflate-level must be in 0...9 (0: no compression)")
+        }
         for b in benchmark where !dataset.benchmarks.contains(b) {
             throw ValidationError("benchmark \(b.rawValue) is not defined for \(dataset.rawValue) (use \(dataset.benchmarks.map(\.rawValue).joined(separator: " or ")))")
         }
@@ -97,6 +104,7 @@ struct ConvertRawCommand: ParsableCommand {
             workers: workers, shardSize: shardSize, strict: strict, overwrite: overwrite)
         options.maxCoordinate = maxCoordinate
         options.keepRaw = keepRaw
+        options.deflateLevel = deflateLevel
         var bar: ProgressBar?
         let result: ConvertReport
         do {

@@ -7,7 +7,7 @@ import sys
 import h5py
 import pytest
 
-from conftest import PIPELINE, REPO
+from conftest import PIPELINE, REPO, run_hiclr
 
 import hiclr
 import hiclr.torch as ht
@@ -62,11 +62,16 @@ def test_damaged_shard_named_by_checksum(shard_copy):
     ht.ShardStream(shard_copy, benchmark="xsub", pipeline=PIPELINE, batch_size=4, workers=1)
 
 
-def test_damaged_chunk_without_verification_fails_the_batch(shard_copy):
-    """With verification off the damage is found while building a batch: next() raises naming the shard."""
-    shard = shard_copy / "xview_train_00000.h5"
+def test_damaged_chunk_without_verification_fails_the_batch(tmp_path):
+    """With verification off, damage inside a deflated chunk is found while building a batch: next() raises naming
+    the shard. Only deflated shards (`convert --deflate-level 1..9`) can tell: the default level 0 stores chunks
+    without a filter, and there the SHA-256 check on opening (verify=True, the default) is what finds damage."""
+    out = tmp_path / "ntu60"
+    run_hiclr("convert", "ntu60", "--raw", REPO / "fixtures" / "ntu60", "--missing",
+              REPO / "fixtures" / "ntu60" / "missing_skeletons.txt", "--out", out, "--deflate-level", "4")
+    shard = out / "xview_train_00000.h5"
     damage_joint_chunk(shard, 3)
-    stream = ht.ShardStream(shard_copy, benchmark="xview", pipeline=PIPELINE, batch_size=15, workers=2,
+    stream = ht.ShardStream(out, benchmark="xview", pipeline=PIPELINE, batch_size=15, workers=2,
                             verify=False, drop_last=False)
     with pytest.raises(hiclr.LoaderError, match=str(shard)):
         list(stream)

@@ -41,15 +41,9 @@ struct ConvertRawCommand: ParsableCommand {
     @Option(help: "Folder holding the raw files.")
     var raw: String
 
-    @Option(help: "Folder to write shards and manifest.json into (created if needed).")
-    var out: String
-
     @Option(parsing: .upToNextOption,
             help: "Benchmarks to write (default: all of the dataset's: NTU60 xsub xview, NTU120 xsub xset, PKU-MMD xsub xview).")
     var benchmark: [Benchmark] = []
-
-    @Option(help: "Preprocessing: reference (matches the official HiCLR/AimCLR data exactly) or clean (bodies and frames as PYSKL's NTU script chooses them).")
-    var mode: PreprocessMode = .reference
 
     @Option(help: "NTU list of samples with missing skeletons to skip: the published file as it is (prose header, then one name per line).")
     var missing: String?
@@ -57,39 +51,12 @@ struct ConvertRawCommand: ParsableCommand {
     @Option(help: "PKU-MMD folder with cross-subject.txt and cross-view.txt (phase 2: cross_subject_v2.txt, cross_view_v2.txt) (default: a 'split' sub-folder of --raw). A video not in a training list is a test video, as the reference.")
     var splits: String?
 
-    @Option(help: "Worker threads reading and preprocessing files (default: all cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(help: "Samples per shard file.")
-    var shardSize: Int = 4096
-
-    @Flag(help: "Stop at the first bad file or sample instead of reporting it and going on.")
-    var strict = false
-
-    @Flag(help: "Replace an earlier conversion in --out: only the files its manifest lists are deleted, and only after the new conversion is complete (it is written into a hidden sibling folder and swapped in).")
-    var overwrite = false
-
-    @Option(help: "Largest coordinate magnitude (metres) a raw file may hold; a file with a larger one is rejected (a finite 3e38 would become inf in the bone and motion streams).")
-    var maxCoordinate: Float = CoordinateBound.defaultMetres
-
-    @Flag(inversion: .prefixedNo, help: "Also keep every sample's raw frames in the shards (needed by `hiclr export reference`).")
-    var keepRaw = true
-
-    @Option(help: "zlib level of the joint/bone/motion datasets (shuffle + deflate, 1-9), or 0 to store them without any filter (larger shards, no compression CPU in convert or the loader). Recorded in the manifest.")
-    var deflateLevel: Int = ShardFormat.defaultDeflateLevel
+    @OptionGroup var output: ConvertOutputOptions
 
     @Option(help: "Also write the full report (every rejection) as JSON to this file.")
     var report: String?
 
     func validate() throws {
-        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        guard maxCoordinate.isFinite, maxCoordinate > 0 else {
-            throw ValidationError("--max-coordinate must be a positive finite number of metres")
-        }
-        guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1") }
-        guard ShardFormat.deflateLevels.contains(deflateLevel) else {
-            throw ValidationError("--deflate-level must be in 0...9 (0: no compression)")
-        }
         for b in benchmark where !dataset.benchmarks.contains(b) {
             throw ValidationError("benchmark \(b.rawValue) is not defined for \(dataset.rawValue) (use \(dataset.benchmarks.map(\.rawValue).joined(separator: " or ")))")
         }
@@ -98,13 +65,9 @@ struct ConvertRawCommand: ParsableCommand {
     }
 
     func run() throws {
-        var options = ConvertOptions(
-            dataset: dataset, raw: URL(fileURLWithPath: raw), out: URL(fileURLWithPath: out), benchmarks: benchmark,
-            mode: mode, missing: missing.map { URL(fileURLWithPath: $0) }, splits: splits.map { URL(fileURLWithPath: $0) },
-            workers: workers, shardSize: shardSize, strict: strict, overwrite: overwrite)
-        options.maxCoordinate = maxCoordinate
-        options.keepRaw = keepRaw
-        options.deflateLevel = deflateLevel
+        let options = output.options(dataset: dataset, raw: URL(fileURLWithPath: raw), benchmarks: benchmark,
+                                     missing: missing.map { URL(fileURLWithPath: $0) },
+                                     splits: splits.map { URL(fileURLWithPath: $0) })
         var bar: ProgressBar?
         let result: ConvertReport
         do {
@@ -115,11 +78,11 @@ struct ConvertRawCommand: ParsableCommand {
             bar?.finish()
         } catch {
             bar?.finish()
-            if case ConvertError.nothingWritten(let partial) = error { print(Self.summary(partial, out: out)) }
+            if case ConvertError.nothingWritten(let partial) = error { print(Self.summary(partial, out: output.out)) }
             printError("error: \(FileProblem.sentence(for: error))")
             throw ExitCode.failure
         }
-        print(Self.summary(result, out: out))
+        print(Self.summary(result, out: output.out))
         if let path = report {
             // The conversion is complete at this point: a report that cannot be written is a warning.
             do {

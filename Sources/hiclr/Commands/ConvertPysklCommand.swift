@@ -21,47 +21,14 @@ struct ConvertPysklCommand: ParsableCommand {
     @Option(help: "PYSKL annotation pickle.")
     var pkl: String
 
-    @Option(help: "Folder to write shards and manifest.json into (created if needed).")
-    var out: String
-
-    @Option(help: "Preprocessing: reference or clean (both keep the file's bodies as given).")
-    var mode: PreprocessMode = .reference
-
-    @Option(help: "Worker threads preprocessing samples (default: all cores).")
-    var workers: Int = ProcessInfo.processInfo.activeProcessorCount
-
-    @Option(help: "Samples per shard file.")
-    var shardSize: Int = 4096
-
-    @Flag(help: "Stop at the first sample that cannot be preprocessed.")
-    var strict = false
-
-    @Flag(help: "Replace an earlier conversion in --out (as `hiclr convert --overwrite`).")
-    var overwrite = false
-
-    @Option(help: "Largest keypoint magnitude (metres) accepted.")
-    var maxCoordinate: Float = CoordinateBound.defaultMetres
-
-    @Flag(inversion: .prefixedNo, help: "Also keep every sample's keypoints as raw frames in the shards.")
-    var keepRaw = true
+    @OptionGroup var output: ConvertOutputOptions
 
     @Option(help: "Python interpreter with numpy and h5py (default: $HICLR_PYTHON, else /usr/bin/python3 if it has them, else python3).")
     var python: String?
 
-    func validate() throws {
-        guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
-        guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1") }
-        guard maxCoordinate.isFinite, maxCoordinate > 0 else {
-            throw ValidationError("--max-coordinate must be a positive finite number of metres")
-        }
-    }
-
     func run() throws {
-        var options = ConvertOptions(dataset: .ntu60, raw: URL(fileURLWithPath: pkl), out: URL(fileURLWithPath: out),
-                                     mode: mode, workers: workers, shardSize: shardSize, strict: strict,
-                                     overwrite: overwrite)
-        options.maxCoordinate = maxCoordinate
-        options.keepRaw = keepRaw
+        // The dataset (NTU60 or NTU120) and the parts come from the file.
+        let options = output.options(dataset: .ntu60, raw: URL(fileURLWithPath: pkl))
         var bar: ProgressBar?
         let result: ConvertReport
         do {
@@ -73,10 +40,10 @@ struct ConvertPysklCommand: ParsableCommand {
             bar?.finish()
         } catch {
             bar?.finish()
-            if case ConvertError.nothingWritten(let partial) = error { print(ConvertRawCommand.summary(partial, out: out)) }
+            if case ConvertError.nothingWritten(let partial) = error { print(ConvertRawCommand.summary(partial, out: output.out)) }
             printError("error: \(FileProblem.sentence(for: error))")
             throw ExitCode.failure
         }
-        print(ConvertRawCommand.summary(result, out: out))
+        print(ConvertRawCommand.summary(result, out: output.out))
     }
 }

@@ -16,27 +16,16 @@ import importlib.util
 import json
 import os
 import sys
-import types
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pyskl_stubs  # noqa: E402
 
 import numpy as np
 
 
 def load_pyskl(checkout):
     path = os.path.join(checkout, "tools/data/ntu_preproc.py")
-    mmcv = types.ModuleType("mmcv")
-    mmcv.dump = lambda *a, **k: None
-    tqdm = types.ModuleType("tqdm")
-    tqdm.tqdm = lambda x: x
-    pyskl, smp = types.ModuleType("pyskl"), types.ModuleType("pyskl.smp")
-
-    def mrlines(fname, sp="\n"):
-        lines = open(fname).read().split(sp)
-        while lines and lines[-1] == "":
-            lines = lines[:-1]
-        return lines
-    smp.mrlines = mrlines
-    pyskl.smp = smp
-    sys.modules.update({"mmcv": mmcv, "tqdm": tqdm, "pyskl": pyskl, "pyskl.smp": smp})
+    pyskl_stubs.install(write_pickles=False)
     tree = ast.parse(open(path).read())
     keep = [n for n in tree.body if isinstance(n, (ast.Import, ast.ImportFrom, ast.FunctionDef))
             or (isinstance(n, ast.Assign) and getattr(n.targets[0], "id", None) == "eps")]

@@ -26,7 +26,9 @@ import re
 import runpy
 import sys
 import tempfile
-import types
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pyskl_stubs  # noqa: E402
 
 
 def content_digest(data):
@@ -48,28 +50,6 @@ def file_digests(path):
     return hashlib.sha256(raw).hexdigest(), content_digest(pickle.loads(raw))
 
 
-def stubs():
-    mmcv = types.ModuleType("mmcv")
-
-    def dump(obj, path):
-        with open(path, "wb") as f:
-            pickle.dump(obj, f, protocol=2)
-    mmcv.dump = dump
-    tqdm = types.ModuleType("tqdm")
-    tqdm.tqdm = lambda iterable: iterable
-    pyskl = types.ModuleType("pyskl")
-    smp = types.ModuleType("pyskl.smp")
-
-    def mrlines(fname, sp="\n"):
-        lines = open(fname).read().split(sp)
-        while lines and lines[-1] == "":
-            lines = lines[:-1]
-        return lines
-    smp.mrlines = mrlines
-    pyskl.smp = smp
-    sys.modules.update({"mmcv": mmcv, "tqdm": tqdm, "pyskl": pyskl, "pyskl.smp": smp})
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pyskl", required=True, help="a checkout of kennymckormick/pyskl (outside this repository)")
@@ -81,7 +61,7 @@ def main():
     if args.missing:
         names = re.findall(r"S\d{3}C\d{3}P\d{3}R\d{3}A\d{3}", open(args.missing).read())
     skeletons = os.path.abspath(args.skeletons)
-    stubs()
+    pyskl_stubs.install()
     with tempfile.TemporaryDirectory() as work:
         os.symlink(skeletons, os.path.join(work, "nturgb+d_skeletons"))
         with open(os.path.join(work, "ntu120_missing.txt"), "w") as f:

@@ -21,7 +21,7 @@ public enum StreamBenchmark {
         public var batches: Int?
         /// Scratch folder, kept afterwards; nil: a new temporary folder, removed afterwards.
         public var scratch: URL?
-        /// zlib level of the replicated set's sample datasets (0: stored blocks, nothing to inflate).
+        /// zlib level of the replicated set's sample datasets (0: uncompressed with a Fletcher-32 checksum, nothing to inflate).
         public var deflateLevel: Int = ShardFormat.defaultDeflateLevel
 
         public init(shards: URL, pipeline: String = "hiclr", samples: Int = 20_480, batch: Int = 128,

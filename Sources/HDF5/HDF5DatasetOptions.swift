@@ -1,6 +1,6 @@
 import CHDF5
 
-/// How a new dataset is stored: chunking, compression filters, and whether axis 0 can grow.
+/// How a new dataset is stored: chunking, compression and checksum filters, and whether axis 0 can grow.
 public struct HDF5DatasetOptions: Sendable, Equatable {
     /// Chunk shape (same rank as the dataset); nil stores the dataset contiguously.
     public var chunkShape: [Int]?
@@ -10,13 +10,17 @@ public struct HDF5DatasetOptions: Sendable, Equatable {
     public var shuffle: Bool
     /// Axis 0 may grow later with `HDF5Dataset.extend(rows:)` (maximum size unlimited). Needs `chunkShape`.
     public var extendable: Bool
+    /// Fletcher-32 checksum filter, last in the pipeline: every reader then detects a damaged chunk. Needs
+    /// `chunkShape`.
+    public var fletcher32: Bool
 
     public init(chunkShape: [Int]? = nil, deflateLevel: Int? = nil, shuffle: Bool = false,
-                extendable: Bool = false) {
+                extendable: Bool = false, fletcher32: Bool = false) {
         self.chunkShape = chunkShape
         self.deflateLevel = deflateLevel
         self.shuffle = shuffle
         self.extendable = extendable
+        self.fletcher32 = fletcher32
     }
 
     /// A dataset creation property list for these options and a dataset of `shape`, with object modification
@@ -26,8 +30,8 @@ public struct HDF5DatasetOptions: Sendable, Equatable {
         func fail(_ message: String) -> HDF5Error {
             HDF5Error(operation: operation, path: path, object: object, message: message)
         }
-        if chunkShape == nil && (deflateLevel != nil || shuffle || extendable) {
-            throw fail("compression, shuffle and extendable datasets need a chunk shape")
+        if chunkShape == nil && (deflateLevel != nil || shuffle || extendable || fletcher32) {
+            throw fail("compression, shuffle, checksums and extendable datasets need a chunk shape")
         }
         if let level = deflateLevel, !(0...9).contains(level) {
             throw fail("deflate level \(level) is outside 0...9")
@@ -47,6 +51,9 @@ public struct HDF5DatasetOptions: Sendable, Equatable {
                 if let level = deflateLevel {
                     _ = try check(H5Pset_deflate(dcpl, UInt32(level)), operation, path: path, object: object)
                 }
+                if fletcher32 {
+                    _ = try check(H5Pset_fletcher32(dcpl), operation, path: path, object: object)
+                }
             }
             return dcpl
         } catch {
@@ -58,7 +65,7 @@ public struct HDF5DatasetOptions: Sendable, Equatable {
 
 /// A filter in a dataset's pipeline, as read back from its creation property list.
 public struct HDF5Filter: Sendable, Equatable, CustomStringConvertible {
-    /// `H5Z_FILTER_DEFLATE` (1), `H5Z_FILTER_SHUFFLE` (2), …
+    /// `H5Z_FILTER_DEFLATE` (1), `H5Z_FILTER_SHUFFLE` (2), `H5Z_FILTER_FLETCHER32` (3), …
     public var id: Int
     /// The name libhdf5 gives it, e.g. "deflate", "shuffle".
     public var name: String
@@ -77,6 +84,8 @@ public struct HDF5Filter: Sendable, Equatable, CustomStringConvertible {
     public static let deflateID = Int(H5Z_FILTER_DEFLATE)
     /// The shuffle filter id.
     public static let shuffleID = Int(H5Z_FILTER_SHUFFLE)
+    /// The Fletcher-32 checksum filter id (3).
+    public static let fletcher32ID = Int(H5Z_FILTER_FLETCHER32)
 }
 
 /// The chunk cache of one open dataset (`H5Pset_chunk_cache`): the number of hash slots (a prime about

@@ -5,7 +5,8 @@ import SkeletonCore
 ///
 /// One shard is one HDF5 file holding N samples:
 /// - `joint`, `bone`, `motion`: float32 `(N, 3, 50, 25, 2)`, one sample per chunk `(1, 3, 50, 25, 2)`,
-///   stored without filters at the conversion's `deflate_level` 0 (the default), or shuffle + deflate at
+///   stored with only HDF5's Fletcher-32 checksum filter at the conversion's `deflate_level` 0 (the default;
+///   level-0 files written before the checksum have no filter and read the same), or shuffle + deflate at
 ///   levels 1–9 (written in the `options` attribute; absent in files written before it was an option, which
 ///   are level 4);
 /// - `label`, `length` (valid frames before resizing), `bodies`: int64 `(N)`; `name`: UTF-8 strings `(N)`;
@@ -27,7 +28,7 @@ public enum ShardFormat {
                                      SkeletonLayout.bodies]
     /// Floats in one stored sample of one stream: 3 × 50 × 25 × 2 = 7500.
     public static let sampleElements = sampleShape.reduce(1, *)
-    /// Default zlib level of the sample datasets: 0, stored without filters (`codec(deflateLevel:)`). Deflate
+    /// Default zlib level of the sample datasets: 0, stored uncompressed with a checksum (`codec(deflateLevel:)`). Deflate
     /// halves those datasets at best (the float mantissas hardly compress; the zeros of absent bodies do) and
     /// cost a third of `convert`'s CPU and a fifth of the loader's; files written before this default were
     /// level 4 and read the same.
@@ -54,10 +55,12 @@ public enum ShardFormat {
     }
 
     /// The chunk codec of the sample datasets: float32, shuffle + deflate at `deflateLevel` 1–9; level 0 stores
-    /// the chunks as they are, with no filter (not zlib's level 0, which would wrap them in stored blocks).
+    /// the chunk bytes as they are followed by HDF5's Fletcher-32 checksum (filter 3, the only one), so every
+    /// HDF5 reader detects a damaged chunk (not zlib's level 0, which would wrap them in stored blocks).
+    /// Deflated chunks need no checksum: damage makes them fail to inflate.
     public static func codec(deflateLevel: Int) -> HDF5ChunkCodec {
         deflateLevel == 0
-            ? HDF5ChunkCodec(elementSize: MemoryLayout<Float>.size, shuffle: false, deflateLevel: nil)
+            ? HDF5ChunkCodec(elementSize: MemoryLayout<Float>.size, shuffle: false, deflateLevel: nil, fletcher32: true)
             : HDF5ChunkCodec(elementSize: MemoryLayout<Float>.size, shuffle: true, deflateLevel: deflateLevel)
     }
 
@@ -65,7 +68,7 @@ public enum ShardFormat {
     public static func sampleDatasetOptions(deflateLevel: Int) -> HDF5DatasetOptions {
         let codec = codec(deflateLevel: deflateLevel)
         return HDF5DatasetOptions(chunkShape: [1] + sampleShape, deflateLevel: codec.deflateLevel,
-                                  shuffle: codec.shuffle, extendable: true)
+                                  shuffle: codec.shuffle, extendable: true, fletcher32: codec.fletcher32)
     }
 
     /// Dataset names inside a shard file.

@@ -35,7 +35,8 @@ public final class ShardWriter {
     ///   - directory: where the shards go (created when missing).
     ///   - shardSize: samples per shard file (the last one may hold fewer).
     ///   - blockSize: samples buffered before a write (memory: 90 KB per sample).
-    ///   - deflateLevel: zlib level 1–9 of the sample datasets (shuffle + deflate), or 0 for no filter.
+    ///   - deflateLevel: zlib level 1–9 of the sample datasets (shuffle + deflate), or 0 for uncompressed chunks
+    ///     with a Fletcher-32 checksum.
     ///   - keepRaw: store each sample's raw frames (every appended sample must carry them).
     public init(directory: URL, info: ShardSetInfo, shardSize: Int = 4096, blockSize: Int = 256,
                 deflateLevel: Int = ShardFormat.defaultDeflateLevel, keepRaw: Bool = false) throws {

@@ -89,14 +89,15 @@ final class ShardWriterTests: XCTestCase {
             let data = try file.openDataset(name)
             XCTAssertEqual(try data.shape, [2, 3, 50, 25, 2])
             XCTAssertEqual(try data.chunkShape, [1, 3, 50, 25, 2])
-            XCTAssertEqual(try data.filters, [], "default level 0: no filter")
+            XCTAssertEqual(try data.filters.map(\.id), [HDF5Filter.fletcher32ID], "default level 0: checksum only")
         }
         XCTAssertEqual(try file.openDataset("label").read(Int64.self), [0, 1])
         XCTAssertEqual(try file.openDataset("name").readStrings(), [makeSample(0).name, makeSample(1).name])
     }
 
-    /// Every level round-trips the values exactly; 1–9 store shuffle + deflate(level), 0 stores no filter (not
-    /// zlib's level 0), and shards written before the default changed (level 4) read the same.
+    /// Every level round-trips the values exactly; 1–9 store shuffle + deflate(level), 0 stores only the
+    /// Fletcher-32 checksum (not zlib's level 0), and shards written before the default changed (level 4) read
+    /// the same.
     func testEveryDeflateLevelRoundTripsWithItsFilterPipeline() throws {
         for level in [0, 1, 4, 9] {
             let dir = try makeTemporaryDirectory(self)
@@ -105,7 +106,7 @@ final class ShardWriterTests: XCTestCase {
             for name in ["joint", "bone", "motion"] {
                 let filters = try file.openDataset(name).filters
                 if level == 0 {
-                    XCTAssertEqual(filters, [], "level 0 \(name)")
+                    XCTAssertEqual(filters.map(\.id), [HDF5Filter.fletcher32ID], "level 0 \(name)")
                 } else {
                     XCTAssertEqual(filters.map(\.id), [HDF5Filter.shuffleID, HDF5Filter.deflateID], "level \(level)")
                     XCTAssertEqual(filters.last?.parameters, [UInt32(level)])
@@ -116,12 +117,16 @@ final class ShardWriterTests: XCTestCase {
             let reader = try ShardReader(url: dir.appendingPathComponent(record.file))
             for i in 0..<3 { XCTAssertEqual(try reader.sample(i), makeSample(i), "level \(level) sample \(i)") }
         }
-        XCTAssertEqual(ShardFormat.codec(deflateLevel: 0), HDF5ChunkCodec(elementSize: 4, shuffle: false, deflateLevel: nil))
+        XCTAssertEqual(ShardFormat.codec(deflateLevel: 0),
+                       HDF5ChunkCodec(elementSize: 4, shuffle: false, deflateLevel: nil, fletcher32: true))
         XCTAssertEqual(ShardFormat.codec(deflateLevel: 4), HDF5ChunkCodec(elementSize: 4, shuffle: true, deflateLevel: 4))
-        // Level 0 chunks are the floats' bytes as they are.
+        // Level 0 chunks are the floats' bytes as they are, then their 4-byte checksum (little-endian).
         let sample = makeSample(2)
         let plain = try EncodedShardSample(sample, deflateLevel: 0)
-        XCTAssertEqual(plain.chunks[0], sample.joint.values.withUnsafeBytes { [UInt8]($0) })
+        let floats = sample.joint.values.withUnsafeBytes { [UInt8]($0) }
+        XCTAssertEqual(Array(plain.chunks[0].dropLast(4)), floats)
+        let sum = floats.withUnsafeBytes { HDF5ChunkCodec.fletcher32($0) }
+        XCTAssertEqual(Array(plain.chunks[0].suffix(4)), withUnsafeBytes(of: sum.littleEndian) { [UInt8]($0) })
         XCTAssertEqual(plain.deflateLevel, 0)
     }
 
@@ -232,7 +237,8 @@ final class ShardWriterTests: XCTestCase {
         assert f["joint"].shape == (5, 3, 50, 25, 2), f["joint"].shape
         assert f["joint"].dtype == "float32"
         assert f["joint"].chunks == (1, 3, 50, 25, 2)
-        assert f["joint"].compression is None and not f["joint"].shuffle     # level 0: no filter
+        assert f["joint"].compression is None and not f["joint"].shuffle     # level 0: checksum only
+        assert f["joint"].fletcher32
         assert f.attrs["layout"] == "C,T,V,M"
         assert int(f.attrs["num_samples"]) == 5
         assert json.loads(f.attrs["options"]) == {"frames": "50", "missing": "none"}
@@ -246,5 +252,74 @@ final class ShardWriterTests: XCTestCase {
         XCTAssertEqual(status, 0, output)
         let numbers = output.split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
         XCTAssertEqual(numbers, [Double(expected.bone[1, 7, 4, 0]), Double(expected.motion[2, 10, 9, 1])], output)
+    }
+
+    /// Runs `script` with h5py; skips the test when python3 or h5py is missing (the script exits 3).
+    private func runH5py(_ script: String, _ arguments: [String]) throws -> String {
+        guard let python = findPython() else { throw XCTSkip("python3 not found: the h5py checks need it") }
+        let (status, output) = try runProcess(python, ["-c", "import sys\ntry:\n    import h5py, numpy\n"
+                                                       + "except ImportError:\n    sys.exit(3)\n" + script] + arguments)
+        if status == 3 { throw XCTSkip("h5py is not installed: pip install h5py") }
+        XCTAssertEqual(status, 0, output)
+        return output
+    }
+
+    /// A flipped byte in a default (level 0) chunk fails that sample's read, naming file, dataset and sample,
+    /// in our reader and in h5py (libhdf5's Fletcher-32 filter); the other samples still read.
+    func testDamagedLevelZeroChunkIsReportedByTheReaderAndByH5py() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let record = try writeShards(dir, count: 4, shardSize: 4)[0]
+        let url = dir.appendingPathComponent(record.file)
+        // Sample 2's joint chunk is its floats as they are, then the checksum: find them and flip one bit.
+        var bytes = [UInt8](try Data(contentsOf: url))
+        let chunk = makeSample(2).joint.values.withUnsafeBytes { [UInt8]($0) }
+        let starts = (0...(bytes.count - chunk.count)).filter {
+            bytes[$0] == chunk[0] && bytes[$0 + 1] == chunk[1] && Array(bytes[$0..<($0 + chunk.count)]) == chunk
+        }
+        XCTAssertEqual(starts.count, 1)
+        bytes[try XCTUnwrap(starts.first) + chunk.count / 2] ^= 0x01
+        try Data(bytes).write(to: url)
+
+        let reader = try ShardReader(url: url)
+        XCTAssertThrowsError(try reader.sample(2)) { error in
+            let error = error as? InputError
+            XCTAssertEqual(error?.file, url.path)
+            XCTAssertEqual(error?.field, "joint[2]")
+            XCTAssertTrue(error?.description.contains("Fletcher-32 checksum mismatch") ?? false, "\(String(describing: error))")
+        }
+        for i in [0, 1, 3] { XCTAssertEqual(try reader.sample(i), makeSample(i), "sample \(i)") }
+        let output = try runH5py("""
+        f = h5py.File(sys.argv[1], "r")
+        assert f["joint"].fletcher32
+        f["joint"][1]; f["bone"][2]
+        try:
+            f["joint"][2]
+        except OSError as error:
+            print("refused:", error)
+        """, [url.path])
+        XCTAssertTrue(output.contains("refused:"), output)
+    }
+
+    /// Level-0 shards written before the checksum (joint/bone/motion chunked with no filter at all) read the same.
+    func testLevelZeroShardsWithoutTheChecksumStillRead() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let record = try writeShards(dir, count: 3, shardSize: 3)[0]
+        let url = dir.appendingPathComponent(record.file)
+        // h5py rewrites the three sample datasets as the writer stored them before: same chunks, no filter.
+        _ = try runH5py("""
+        with h5py.File(sys.argv[1], "r+") as f:
+            for name in ("joint", "bone", "motion"):
+                values = f[name][:]
+                del f[name]
+                f.create_dataset(name, data=values, chunks=(1, 3, 50, 25, 2), maxshape=(None, 3, 50, 25, 2))
+                assert not f[name].fletcher32 and f[name].compression is None
+        """, [url.path])
+        let file = try HDF5File(opening: url.path)
+        XCTAssertEqual(try file.openDataset("joint").filters, [])
+        XCTAssertEqual(try file.openDataset("joint").rowChunkCodec,
+                       HDF5ChunkCodec(elementSize: 4, shuffle: false, deflateLevel: nil))
+        try file.close()
+        let reader = try ShardReader(url: url)
+        for i in 0..<3 { XCTAssertEqual(try reader.sample(i), makeSample(i), "sample \(i)") }
     }
 }

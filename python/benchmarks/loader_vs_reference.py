@@ -17,7 +17,7 @@ Both sides are compared by samples per CPU-second (user + system time of all thr
 prints it for each run, and this process measures the reference with ``time.process_time``), so the ratio is per
 core and holds on a loaded machine; wall-clock rates are printed too. Target: >= 15x per core. The reference
 reads a plain .npy; hiclr reads its replicated shards at ``--deflate-level`` (default 0, what ``hiclr convert``
-writes: no filter; 1-9 for shuffle + deflate, as shards written before the option existed, at 4).
+writes: uncompressed with a Fletcher-32 checksum; 1-9 for shuffle + deflate, as shards written before the option existed, at 4).
 
 Usage: /usr/bin/python3 python/benchmarks/loader_vs_reference.py --shards demo-out/bench-ntu60 \\
            --reference /tmp/HiCLR [--hiclr .build/release/hiclr] [--samples 5120] [--reference-samples 1000]
@@ -110,8 +110,8 @@ def main():
     parser.add_argument("--samples", type=int, default=5120, help="samples in hiclr bench stream's replicated set")
     parser.add_argument("--reference-samples", type=int, default=1000, help="samples the reference feeder makes")
     parser.add_argument("--deflate-level", type=int, default=0,
-                        help="zlib level of hiclr's replicated shards (0, the convert default: no filter, like the "
-                             "reference's plain .npy; 1-9: shuffle + deflate)")
+                        help="zlib level of hiclr's replicated shards (0, the convert default: uncompressed like the "
+                             "reference's plain .npy, with a Fletcher-32 checksum; 1-9: shuffle + deflate)")
     args = parser.parse_args()
 
     import torch

@@ -23,7 +23,7 @@ def damage(path, offset_fraction=0.5):
 
 
 def damage_joint_chunk(path, row):
-    """Flips 16 bytes in the middle of the compressed chunk that holds sample ``row`` of ``joint``."""
+    """Flips 16 bytes in the middle of the stored chunk that holds sample ``row`` of ``joint``."""
     with h5py.File(path, "r") as f:
         info = f["joint"].id.get_chunk_info_by_coord((row, 0, 0, 0, 0))
     data = bytearray(path.read_bytes())
@@ -62,19 +62,29 @@ def test_damaged_shard_named_by_checksum(shard_copy):
     ht.ShardStream(shard_copy, benchmark="xsub", pipeline=PIPELINE, batch_size=4, workers=1)
 
 
-def test_damaged_chunk_without_verification_fails_the_batch(tmp_path):
-    """With verification off, damage inside a deflated chunk is found while building a batch: next() raises naming
-    the shard. Only deflated shards (`convert --deflate-level 1..9`) can tell: the default level 0 stores chunks
-    without a filter, and there the SHA-256 check on opening (verify=True, the default) is what finds damage."""
+@pytest.mark.parametrize("level", ["0", "4"])
+def test_damaged_chunk_without_verification_fails_the_batch(tmp_path, level):
+    """With verification off, damage inside a chunk is found while building a batch: next() raises naming the
+    shard. Level 0 (the default) stores each chunk with HDF5's Fletcher-32 checksum, which no longer matches;
+    a deflated chunk (level 4) no longer inflates. h5py (libhdf5's own filters) refuses the chunk too."""
     out = tmp_path / "ntu60"
     run_hiclr("convert", "ntu60", "--raw", REPO / "fixtures" / "ntu60", "--missing",
-              REPO / "fixtures" / "ntu60" / "missing_skeletons.txt", "--out", out, "--deflate-level", "4")
+              REPO / "fixtures" / "ntu60" / "missing_skeletons.txt", "--out", out, "--deflate-level", level)
     shard = out / "xview_train_00000.h5"
+    with h5py.File(shard, "r") as f:
+        assert f["joint"].fletcher32 == (level == "0")
+        f["joint"][3]  # undamaged: libhdf5 verifies the checksum and inflates
     damage_joint_chunk(shard, 3)
+    with h5py.File(shard, "r") as f:
+        with pytest.raises(OSError):
+            f["joint"][3]
+        f["joint"][2]  # the neighbouring chunk still reads
     stream = ht.ShardStream(out, benchmark="xview", pipeline=PIPELINE, batch_size=15, workers=2,
                             verify=False, drop_last=False)
-    with pytest.raises(hiclr.LoaderError, match=str(shard)):
+    with pytest.raises(hiclr.LoaderError, match=str(shard)) as caught:
         list(stream)
+    if level == "0":
+        assert "Fletcher-32" in str(caught.value) and "joint" in str(caught.value)
 
 
 def test_truncated_shard(shard_copy):

@@ -36,7 +36,7 @@ struct BenchStreamCommand: ParsableCommand {
     @Option(help: "Scratch folder (default: a temporary folder, removed afterwards).")
     var scratch: String?
 
-    @Option(help: "zlib level (0-9) of the replicated set's joint/bone/motion chunks; 0 stores them uncompressed in deflate's stored blocks (default: the shard writer's).")
+    @Option(help: "zlib level (0-9) of the replicated set's joint/bone/motion chunks; 0 stores them uncompressed with a Fletcher-32 checksum, as convert does (default: the shard writer's).")
     var deflateLevel: Int = ShardFormat.defaultDeflateLevel
 
     func run() throws {

@@ -32,7 +32,7 @@ struct ConvertOutputOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Also keep every sample's frames before preprocessing in the shards (needed by `hiclr export reference` and `hiclr export pyskl`).")
     var keepRaw = true
 
-    @Option(help: "zlib level of the joint/bone/motion datasets (shuffle + deflate, 1-9), or 0 to store them without any filter (larger shards, no compression CPU in convert or the loader). Recorded in the manifest.")
+    @Option(help: "zlib level of the joint/bone/motion datasets (shuffle + deflate, 1-9), or 0 to store them uncompressed with only HDF5's Fletcher-32 checksum filter, so readers still detect a damaged chunk (larger shards, no compression CPU in convert or the loader). Recorded in the manifest.")
     var deflateLevel: Int = ShardFormat.defaultDeflateLevel
 
     func validate() throws {
@@ -42,7 +42,7 @@ struct ConvertOutputOptions: ParsableArguments {
         }
         guard shardSize >= 1 else { throw ValidationError("--shard-size must be at least 1") }
         guard ShardFormat.deflateLevels.contains(deflateLevel) else {
-            throw ValidationError("--deflate-level must be in 0...9 (0: no compression)")
+            throw ValidationError("--deflate-level must be in 0...9 (0: no compression, checksum only)")
         }
     }
 

@@ -48,9 +48,11 @@ class ShardStream(torch.utils.data.IterableDataset):
     share of the epoch's permutation. ``drop_last=True`` gives every rank floor(N/world) samples and only full
     batches; ``drop_last=False`` pads every rank to ceil(N/world) by repeating the permutation's start (as
     DistributedSampler) and keeps a short last batch. ``pin_memory`` allocates page-locked tensors when CUDA is
-    available. ``verify`` (default) checks the part's SHA-256s from the manifest on opening; keep it on: shards of
-    the default ``convert --deflate-level 0`` store chunks without a filter, so nothing else notices a damaged
-    value (deflated shards also fail a batch whose chunk does not inflate). Each batch is written by Swift straight into freshly allocated tensors (one copy).
+    available. ``verify`` (default) checks the part's SHA-256s from the manifest on opening (the whole file,
+    metadata included). Without it, a damaged sample chunk still fails the batch that reads it: shards of the
+    default ``convert --deflate-level 0`` store each chunk with HDF5's Fletcher-32 checksum, deflated shards
+    fail to inflate (level-0 shards written before the checksum, which have no filter, cannot tell). Each batch
+    is written by Swift straight into freshly allocated tensors (one copy).
     """
 
     def __init__(self, shards, benchmark=None, part="train", pipeline="hiclr", seed=0,

@@ -71,7 +71,7 @@ final class CLITests: XCTestCase {
             (["convert", "ntu61", "--raw", "none", "--out", "none"],
              "The value 'ntu61' is invalid for '<dataset>'. Please provide one of 'ntu60', 'ntu120', 'pku1' or 'pku2'."),
             (["convert", "ntu60", "--raw", "none", "--out", "none", "--deflate-level", "10"],
-             "--deflate-level must be in 0...9 (0: no compression)"),
+             "--deflate-level must be in 0...9 (0: no compression, checksum only)"),
             (["bench", "convert", "--frames=-1"], "--frames must be 0 (files as they are) or more"),
         ]
         for (arguments, message) in cases {

@@ -157,16 +157,6 @@ final class HDF5Fletcher32Tests: XCTestCase {
         XCTAssertEqual(row, Array(data[rowElements..<(2 * rowElements)]))
     }
 
-    /// Runs `script` with h5py; skips the test when python3 or h5py is missing (the script exits 3).
-    private func runH5py(_ script: String, _ arguments: [String]) throws -> String {
-        guard let python = findPython() else { throw XCTSkip("python3 not found: the h5py checks need it") }
-        let (status, output) = try runProcess(python, ["-c", "import sys\ntry:\n    import h5py, numpy\n"
-                                                       + "except ImportError:\n    sys.exit(3)\n" + script] + arguments)
-        if status == 3 { throw XCTSkip("h5py is not installed: pip install h5py") }
-        XCTAssertEqual(status, 0, output)
-        return output
-    }
-
     func testLibhdf5AndH5pyVerifyOurChecksumsAndWeVerifyTheirs() throws {
         let dir = try makeTemporaryDirectory(self)
         let ours = dir.appendingPathComponent("ours.h5").path

@@ -254,16 +254,6 @@ final class ShardWriterTests: XCTestCase {
         XCTAssertEqual(numbers, [Double(expected.bone[1, 7, 4, 0]), Double(expected.motion[2, 10, 9, 1])], output)
     }
 
-    /// Runs `script` with h5py; skips the test when python3 or h5py is missing (the script exits 3).
-    private func runH5py(_ script: String, _ arguments: [String]) throws -> String {
-        guard let python = findPython() else { throw XCTSkip("python3 not found: the h5py checks need it") }
-        let (status, output) = try runProcess(python, ["-c", "import sys\ntry:\n    import h5py, numpy\n"
-                                                       + "except ImportError:\n    sys.exit(3)\n" + script] + arguments)
-        if status == 3 { throw XCTSkip("h5py is not installed: pip install h5py") }
-        XCTAssertEqual(status, 0, output)
-        return output
-    }
-
     /// A flipped byte in a default (level 0) chunk fails that sample's read, naming file, dataset and sample,
     /// in our reader and in h5py (libhdf5's Fletcher-32 filter); the other samples still read.
     func testDamagedLevelZeroChunkIsReportedByTheReaderAndByH5py() throws {

@@ -33,3 +33,15 @@ public func findPython() -> String? {
     }
     return nil
 }
+
+/// Runs `script` (with `arguments` in sys.argv) under python3 with h5py and NumPy imported, returning its output;
+/// fails the calling test when the script fails, and skips it when python3 or h5py is missing (the script exits 3).
+public func runH5py(_ script: String, _ arguments: [String],
+                    file: StaticString = #filePath, line: UInt = #line) throws -> String {
+    guard let python = findPython() else { throw XCTSkip("python3 not found: the h5py checks need it") }
+    let (status, output) = try runProcess(python, ["-c", "import sys\ntry:\n    import h5py, numpy\n"
+                                                   + "except ImportError:\n    sys.exit(3)\n" + script] + arguments)
+    if status == 3 { throw XCTSkip("h5py is not installed: pip install h5py") }
+    XCTAssertEqual(status, 0, output, file: file, line: line)
+    return output
+}

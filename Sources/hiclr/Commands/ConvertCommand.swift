@@ -2,8 +2,6 @@ import ArgumentParser
 import Convert
 import Foundation
 import Preprocess
-import Shards
-import RawData
 import SkeletonCore
 
 extension PreprocessMode: ExpressibleByArgument {}

@@ -1,9 +1,7 @@
 import ArgumentParser
 import Convert
 import Foundation
-import Preprocess
 import PYSKL
-import RawData
 import SkeletonCore
 
 /// `hiclr convert pyskl --pkl FILE.pkl --out DIR`.
@@ -23,8 +21,7 @@ struct ConvertPysklCommand: ParsableCommand {
 
     @OptionGroup var output: ConvertOutputOptions
 
-    @Option(help: "Python interpreter with numpy and h5py (default: $HICLR_PYTHON, else /usr/bin/python3 if it has them, else python3).")
-    var python: String?
+    @OptionGroup var python: PythonOption
 
     func run() throws {
         // The dataset (NTU60 or NTU120) and the parts come from the file.
@@ -32,7 +29,7 @@ struct ConvertPysklCommand: ParsableCommand {
         var bar: ProgressBar?
         let result: ConvertReport
         do {
-            let tool = try PythonTool.resolve(explicit: python)
+            let tool = try python.tool()
             result = try PYSKLFiles.convert(pkl: URL(fileURLWithPath: pkl), options: options, python: tool) { p in
                 if bar == nil { bar = ProgressBar(label: "convert", total: p.filesTotal, unit: "samples") }
                 bar?.update(p.filesDone, extra: "\(p.samplesWritten) written")

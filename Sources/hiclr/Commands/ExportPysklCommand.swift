@@ -26,12 +26,11 @@ struct ExportPysklCommand: ParsableCommand {
     @Flag(help: "Replace an existing --out file.")
     var overwrite = false
 
-    @Option(help: "Python interpreter with numpy and h5py (default: $HICLR_PYTHON, else /usr/bin/python3 if it has them, else python3).")
-    var python: String?
+    @OptionGroup var python: PythonOption
 
     func run() throws {
         do {
-            let tool = try PythonTool.resolve(explicit: python)
+            let tool = try python.tool()
             print(try PYSKLFiles.export(shards: URL(fileURLWithPath: shards), out: URL(fileURLWithPath: out),
                                         float32: float32, overwrite: overwrite, python: tool), terminator: "")
         } catch {

@@ -12,20 +12,8 @@ final class DamageTests: XCTestCase {
 
     /// 3 shard files of xsub/train (2, 2, 1 samples) and their manifest.
     func makeShards() throws -> (URL, Manifest) {
-        let dir = try makeTemporaryDirectory(self, tag: "damage")
-        let info = ShardSetInfo(dataset: .ntu60, benchmark: .xsub, part: .train, mode: "reference",
-                                options: [:], toolVersion: "damage")
-        let writer = try ShardWriter(directory: dir, info: info, shardSize: 2)
-        for i in 0..<5 {
-            var clip = SkeletonClip(frames: SkeletonLayout.frames)
-            for k in 0..<clip.values.count { clip.values[k] = Float((k * 13 + i * 7) % 97) / 50 - 1 }
-            try writer.append(ShardSample(name: "S001C001P001R001A00\(i + 1)", label: i % 3, length: 50, bodies: 1,
-                                          joint: clip, bone: clip.bones(), motion: clip.motion()))
-        }
-        let manifest = Manifest(dataset: .ntu60, mode: "reference", toolVersion: "damage", createdBy: "damage",
-                                shards: try writer.finish())
-        try manifest.write(to: dir)
-        return (dir, manifest)
+        try makeShardFixture(self, folder: "damage", writer: "damage", count: 5, label: { $0 % 3 },
+                             value: { i, k in Float((k * 13 + i * 7) % 97) / 50 - 1 })
     }
 
     func open(_ dir: URL, verify: Bool) throws {

@@ -184,20 +184,8 @@ final class FuzzTests: XCTestCase {
 
     /// A small shard directory written here (2 samples per shard).
     func makeShards() throws -> (URL, Manifest) {
-        let dir = try makeTemporaryDirectory(self, tag: "fuzz-shards")
-        let info = ShardSetInfo(dataset: .ntu60, benchmark: .xsub, part: .train, mode: "reference",
-                                options: [:], toolVersion: "fuzz")
-        let writer = try ShardWriter(directory: dir, info: info, shardSize: 2)
-        for i in 0..<3 {
-            var clip = SkeletonClip(frames: SkeletonLayout.frames)
-            for k in 0..<clip.values.count { clip.values[k] = Float((k * 7 + i) % 101) / 100 }
-            try writer.append(ShardSample(name: "S001C001P001R001A00\(i + 1)", label: i, length: 50, bodies: 1,
-                                          joint: clip, bone: clip.bones(), motion: clip.motion()))
-        }
-        let manifest = Manifest(dataset: .ntu60, mode: "reference", toolVersion: "fuzz", createdBy: "fuzz",
-                                shards: try writer.finish())
-        try manifest.write(to: dir)
-        return (dir, manifest)
+        try makeShardFixture(self, folder: "fuzz-shards", writer: "fuzz", count: 3, label: { $0 },
+                             value: { i, k in Float((k * 7 + i) % 101) / 100 })
     }
 
     func testShardReader() throws {

@@ -12,13 +12,13 @@ Layout version 2: one root dataset per state_dict entry, named as the key, with 
 Older files (layout 1, before data_bn followed the reference): `python3 -m hiclr.checkpoint upgrade old.h5 new.h5`.
 """
 
-import os
 from collections import OrderedDict
 from pathlib import Path
 
 import h5py
 import numpy as np
 
+from ._files import write_atomically
 from .errors import CheckpointError
 
 LAYOUT_VERSION = 2
@@ -165,8 +165,7 @@ def save(path, state_dict, attributes=None, optimizer=None):
         entries[key] = _as_array(key, value)
     for key, value in (optimizer or {}).items():
         entries[f"{OPTIMIZER_PREFIX}momentum_buffer.{key}"] = _as_array(key, value)
-    partial = path.with_name(f".{path.name}.partial")
-    try:
+    def write(partial):
         with h5py.File(partial, "w") as f:
             for key, array in entries.items():
                 dataset = f.create_dataset(key, data=array)
@@ -179,11 +178,8 @@ def save(path, state_dict, attributes=None, optimizer=None):
             attrs[METADATA_CHECKSUM_ATTRIBUTE] = _metadata_digest(attrs)
             for key, value in sorted(attrs.items()):
                 f.attrs[key] = np.int64(value) if isinstance(value, int) else value
-        os.replace(partial, path)
-    except BaseException:
-        if partial.exists():
-            partial.unlink()
-        raise
+
+    write_atomically(path, write)
 
 
 def upgrade(source, destination):

@@ -30,6 +30,7 @@ import h5py
 import numpy as np
 
 from . import shards as hshards
+from ._files import write_atomically
 from .errors import HiclrError
 
 __all__ = ["PysklError", "export", "load", "validate", "unpack", "pyskl_split", "pyskl_label", "SPLIT_KEYS"]
@@ -109,7 +110,8 @@ def _rerun(dataset):
 
 
 def _atomic_write(path, write, overwrite):
-    """Calls ``write(file)`` on ``.<name>.partial`` next to ``path``, then renames it to ``path``."""
+    """Refuses an existing ``path`` (unless ``overwrite``), a folder or a missing parent folder, then writes it with
+    ``write_atomically``."""
     path = Path(path)
     if path.exists() and not overwrite:
         raise PysklError(f"{path}: already exists; pass --overwrite to replace it")
@@ -117,18 +119,7 @@ def _atomic_write(path, write, overwrite):
         raise PysklError(f"{path}: is a folder, not a file name")
     if not path.parent.is_dir():
         raise PysklError(f"{path.parent}: no such folder")
-    partial = path.parent / f".{path.name}.partial"
-    try:
-        write(partial)
-        with open(partial, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(partial, path)
-    except BaseException:
-        try:
-            partial.unlink()
-        except FileNotFoundError:
-            pass
-        raise
+    write_atomically(path, write)
 
 
 def _sample_rows(shard_set, directory):

@@ -42,13 +42,8 @@ public enum LabelPickle {
         return out
     }
 
-    /// Writes the pickle to `url` via a temporary name and a rename.
+    /// Writes the pickle to `url` via a temporary name and a rename (`AtomicFile`).
     public static func write(names: [String], labels: [Int], to url: URL) throws {
-        let bytes = encode(names: names, labels: labels)
-        do {
-            try Data(bytes).write(to: url, options: .atomic)
-        } catch {
-            throw InputError(file: url.path, "cannot write: \(error.localizedDescription)")
-        }
+        try AtomicFile.write(Data(encode(names: names, labels: labels)), to: url)
     }
 }

@@ -84,30 +84,20 @@ public struct Manifest: Codable, Equatable, Sendable {
         shards.filter { $0.benchmark == benchmark && $0.part == part }
     }
 
-    /// Writes `manifest.json` into `directory` atomically, keys sorted, pretty-printed: first under our own
-    /// temporary name `.manifest.json.partial` (`ShardFormat.partialName`), then renamed. Not Foundation's
-    /// `.atomic` option: its temporary file has a random name, which a run killed mid-write would leave behind
-    /// as a file no recovery can tell from a user's.
+    /// Writes `manifest.json` into `directory` atomically (`AtomicFile`: `.manifest.json.partial`, then a
+    /// rename), keys sorted, pretty-printed.
     public func write(to directory: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let url = directory.appendingPathComponent(Manifest.fileName)
-        let partial = directory.appendingPathComponent(ShardFormat.partialName(for: Manifest.fileName))
+        var data: Data
         do {
-            var data = try encoder.encode(self)
-            data.append(0x0A)
-            try data.write(to: partial)
-            guard rename(partial.path, url.path) == 0 else {
-                let cause = String(cString: strerror(errno))
-                try? FileManager.default.removeItem(at: partial)
-                throw InputError(file: url.path, "cannot rename \(partial.lastPathComponent): \(cause)")
-            }
-        } catch let error as InputError {
-            throw error
+            data = try encoder.encode(self)
         } catch {
-            try? FileManager.default.removeItem(at: partial)
             throw InputError(file: url.path, "cannot write the manifest: \(FileProblem.describe(error, path: url.path))")
         }
+        data.append(0x0A)
+        try AtomicFile.write(data, to: url, describing: "the manifest")
     }
 
     /// Reads `manifest.json` from `directory` and checks its format and version.

@@ -114,6 +114,6 @@ public enum ShardFormat {
 
     /// The temporary name a shard is written under until the writer finishes: `.<name>.partial`.
     public static func partialName(for fileName: String) -> String {
-        ".\(fileName).partial"
+        AtomicFile.partialName(for: fileName)
     }
 }

@@ -61,11 +61,11 @@ public final class TrainingRun {
         }
         do {
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Data(trainer.configText.utf8).write(to: folder.appendingPathComponent("config.yaml"), options: .atomic)
         } catch {
             throw InputError(file: folder.path, "cannot write to the run folder: "
                              + FileProblem.describe(error, path: folder.path))
         }
+        try AtomicFile.write(Data(trainer.configText.utf8), to: folder.appendingPathComponent("config.yaml"))
         if start == .resume { try truncateLog(toEpoch: trainer.epoch) }
         // Stale partial checkpoints of a killed run are ours: delete them.
         for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? []
@@ -89,7 +89,7 @@ public final class TrainingRun {
         }
         guard dropped > 0 else { return }
         let text = kept.map { $0 + "\n" }.joined()
-        try Data(text.utf8).write(to: log, options: .atomic)
+        try AtomicFile.write(Data(text.utf8), to: log)
         notes.append("dropped \(dropped) line(s) of log.jsonl after epoch \(epoch), the checkpoint's epoch")
     }
 

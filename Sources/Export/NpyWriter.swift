@@ -31,7 +31,7 @@ public final class NpyWriter {
         self.dtype = dtype
         self.shape = shape
         self.total = shape.reduce(1, *)
-        partial = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
+        partial = url.deletingLastPathComponent().appendingPathComponent(AtomicFile.partialName(for: url.lastPathComponent))
         guard let f = fopen(partial.path, "wb") else {
             throw InputError(file: partial.path, "cannot create: \(String(cString: strerror(errno)))")
         }

@@ -75,52 +75,22 @@ public struct GaussianBlur: AugmentationStage {
         let frames = clip.frames
         guard frames > 0, kernel >= 1, kernel <= Self.maxKernel, p.sigma > 0 else { return }
         let radius = kernel / 2
-        let stride = ClipBuffer.frameStride
         clip.copyToScratch()
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: kernel) { w in
-            func weight(_ i: Int) -> Double {
-                let k = Double(i - radius)
-                return exp(-(k * k) / (2 * p.sigma * p.sigma))
-            }
-            var sum = 0.0
-            for i in 0..<kernel { sum += weight(i) }
-            let scale = normalize ? 1 / sum : 1
-            for i in 0..<kernel { w[i] = Float(weight(i) * scale) }
-            let weights = UnsafePointer(w.baseAddress!)
-            for c in 0..<3 {
-                let src = UnsafePointer(clip.scratch + c * clip.channelStride)
-                let dst = clip.values + c * clip.channelStride
-                for t in 0..<frames {
-                    let lo = max(0, radius - t), hi = min(kernel, frames + radius - t)
-                    Self.correlate(weights + lo, hi - lo, src + (t + lo - radius) * stride, dst + t * stride)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: kernel) { g in
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: kernel) { w in
+                // The same values as `weights(sigma:)`, each exp evaluated once.
+                var sum = 0.0
+                for i in 0..<kernel {
+                    let k = Double(i - radius)
+                    g[i] = exp(-(k * k) / (2 * p.sigma * p.sigma))
+                    sum += g[i]
                 }
+                let scale = normalize ? 1 / sum : 1
+                for i in 0..<kernel { w[i] = Float(g[i] * scale) }
+                TemporalCorrelation.correlate(weights: UnsafeBufferPointer(w), frames: frames,
+                                              source: UnsafePointer(clip.scratch), destination: clip.values)
             }
         }
-    }
-
-    /// out[j] = Σ_{i < count} w[i] · input[i·50 + j] for the 50 values of one frame, summed from 0 in
-    /// increasing i (the same order and rounding as a scalar loop; lanes are independent outputs), kept in
-    /// registers until the end.
-    @inline(__always)
-    static func correlate(_ w: UnsafePointer<Float>, _ count: Int, _ input: UnsafePointer<Float>,
-                          _ out: UnsafeMutablePointer<Float>) {
-        typealias V = SIMD16<Float>
-        var a0 = V(), a1 = V(), a2 = V(), a3 = SIMD2<Float>()
-        var i = 0
-        while i < count {
-            let weight = w[i]
-            let row = UnsafeRawPointer(input + i * ClipBuffer.frameStride)
-            a0 += weight * row.loadUnaligned(as: V.self)
-            a1 += weight * row.loadUnaligned(fromByteOffset: 64, as: V.self)
-            a2 += weight * row.loadUnaligned(fromByteOffset: 128, as: V.self)
-            a3 += weight * row.loadUnaligned(fromByteOffset: 192, as: SIMD2<Float>.self)
-            i += 1
-        }
-        let o = UnsafeMutableRawPointer(out)
-        o.storeBytes(of: a0, as: V.self)
-        o.storeBytes(of: a1, toByteOffset: 64, as: V.self)
-        o.storeBytes(of: a2, toByteOffset: 128, as: V.self)
-        o.storeBytes(of: a3, toByteOffset: 192, as: SIMD2<Float>.self)
     }
 
     public init(from decoder: Decoder) throws {

@@ -19,17 +19,40 @@ public struct SpatialFlip: AugmentationStage {
 
     public func draw(from stream: inout RandomStream, frames: Int) -> NoParameters { NoParameters() }
 
-    public func apply(_ p: NoParameters, to clip: ClipBuffer) {
-        clip.copyToScratch()
+    /// The joints `v < flipPermutation[v]`, swapped with their partner in place; nil when the permutation is not
+    /// an involution (then `apply` permutes through the scratch copy).
+    static let swapPairs: [(Int, Int)]? = {
         let perm = SkeletonLayout.flipPermutation
+        guard perm.indices.allSatisfy({ perm.indices.contains(perm[$0]) && perm[perm[$0]] == $0 }) else { return nil }
+        return perm.indices.filter { $0 < perm[$0] }.map { ($0, perm[$0]) }
+    }()
+
+    public func apply(_ p: NoParameters, to clip: ClipBuffer) {
         let M = SkeletonLayout.bodies
-        perm.withUnsafeBufferPointer { perm in
-            for block in 0..<(3 * clip.frames) {
+        let rows = 3 * clip.frames
+        guard let pairs = Self.swapPairs, M == 2 else {
+            clip.copyToScratch()
+            let perm = SkeletonLayout.flipPermutation
+            for block in 0..<rows {
                 let base = block * ClipBuffer.frameStride
                 for v in 0..<SkeletonLayout.joints {
                     let src = clip.scratch + base + perm[v] * M
                     let dst = clip.values + base + v * M
                     for m in 0..<M { dst[m] = src[m] }
+                }
+            }
+            return
+        }
+        // An involution: swap each pair's two bodies (8 bytes) in place, no copy of the clip.
+        pairs.withUnsafeBufferPointer { pairs in
+            let raw = UnsafeMutableRawPointer(clip.values)
+            for block in 0..<rows {
+                let base = block * ClipBuffer.frameStride * 4
+                for (v, u) in pairs {
+                    let a = base + v * 8, b = base + u * 8
+                    let x = raw.loadUnaligned(fromByteOffset: a, as: UInt64.self)
+                    raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: b, as: UInt64.self), toByteOffset: a, as: UInt64.self)
+                    raw.storeBytes(of: x, toByteOffset: b, as: UInt64.self)
                 }
             }
         }

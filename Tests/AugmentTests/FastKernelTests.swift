@@ -1,0 +1,202 @@
+import CounterRandom
+import SkeletonCore
+import XCTest
+@testable import Augment
+
+/// The fast stage kernels against straightforward scalar loops, bit for bit.
+final class FastKernelTests: XCTestCase {
+    private struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 11
+        }
+        mutating func unit() -> Double { Double(next()) / Double(1 << 53) }
+        /// Values like coordinates, with exact zeros (an absent second body), negative zeros and tiny values.
+        mutating func value() -> Float {
+            switch next() % 10 {
+            case 0: return 0
+            case 1: return -0.0
+            case 2: return Float(unit() - 0.5) * 1e-30
+            default: return Float(unit() * 6 - 3)
+            }
+        }
+    }
+
+    private func bitsEqual(_ a: [Float], _ b: [Float], _ message: String, file: StaticString = #filePath,
+                           line: UInt = #line) {
+        XCTAssertEqual(a.count, b.count, message, file: file, line: line)
+        var mismatches = 0
+        for i in a.indices {
+            let same = a[i].isNaN ? b[i].isNaN : a[i].bitPattern == b[i].bitPattern
+            if !same {
+                mismatches += 1
+                if mismatches <= 3 {
+                    XCTFail("\(message): value \(i): \(a[i]) (\(a[i].bitPattern)) vs \(b[i]) (\(b[i].bitPattern))",
+                            file: file, line: line)
+                }
+            }
+        }
+    }
+
+    private func correlate(_ w: [Float], frames: Int, _ source: [Float]) -> [Float] {
+        var out = [Float](repeating: .nan, count: source.count)
+        w.withUnsafeBufferPointer { w in
+            source.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                    TemporalCorrelation.correlate(weights: w, frames: frames, source: s, destination: d)
+                }
+            }
+        }
+        return out
+    }
+
+    private func clip(frames: Int, _ g: inout Generator) -> [Float] {
+        (0..<(frames * ClipBuffer.valuesPerFrame)).map { _ in g.value() }
+    }
+
+    func testCorrelationMatchesTheScalarLoopForGaussianKernels() {
+        var g = Generator(state: 11)
+        // σ from 0.05 to 40 covers kernels with zero, subnormal, tiny normal and only large weights.
+        let sigmas = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.8, 1, 1.5, 2, 5, 40]
+        for kernel in [1, 3, 15, 31, GaussianBlur.maxKernel] {
+            for frames in [1, 2, 7, 14, 15, 16, 50, 301] where kernel < 100 || frames == 1 || frames == 50 {
+                // Random values, and an impulse (one frame of values, the rest 0): there the outputs are single
+                // products w·x, so a tiny (subnormal) product computed or ordered wrongly shows.
+                var impulse = [Float](repeating: 0, count: frames * ClipBuffer.valuesPerFrame)
+                for c in 0..<3 {
+                    for j in 0..<50 { impulse[(c * frames + frames / 2) * 50 + j] = j % 3 == 0 ? 1e-20 : g.value() }
+                }
+                for source in [clip(frames: frames, &g), impulse] {
+                for sigma in sigmas {
+                    for normalize in [true, false] {
+                        let w = GaussianBlur(kernel: kernel, normalize: normalize).weights(sigma: sigma)
+                        bitsEqual(correlate(w, frames: frames, source),
+                                  TemporalCorrelation.reference(weights: w, frames: frames, source: source),
+                                  "kernel \(kernel), T \(frames), sigma \(sigma), normalize \(normalize)")
+                    }
+                }
+                }
+            }
+        }
+    }
+
+    func testCorrelationMatchesTheScalarLoopForArbitraryWeights() {
+        var g = Generator(state: 5)
+        for trial in 0..<300 {
+            let kernel = 1 + Int(g.next() % 40)
+            let frames = 1 + Int(g.next() % 60)
+            // Zeros, subnormals, tiny and ordinary weights in any order (most kernels then take the plain loop),
+            // plus Gaussian-shaped ones with zero and subnormal tails of random widths, even sizes included.
+            var w: [Float] = (0..<kernel).map { _ in
+                switch g.next() % 6 {
+                case 0: return 0
+                case 1: return Float(bitPattern: UInt32(1 + g.next() % 0x7f_ffff))
+                case 2: return Float(g.unit()) * 0x1p-110
+                default: return Float(g.unit() * 2 - 0.5)
+                }
+            }
+            if trial % 2 == 0 {
+                let zeros = Int(g.next() % UInt64(kernel / 2 + 1)), tiny = Int(g.next() % 3)
+                for k in 0..<kernel {
+                    let edge = min(k, kernel - 1 - k)
+                    w[k] = edge < zeros ? 0 : edge < zeros + tiny ? Float(bitPattern: UInt32(1 + g.next() % 0x7f_ffff))
+                        : Float(g.unit() + 0.01)
+                }
+            }
+            let source = clip(frames: frames, &g)
+            bitsEqual(correlate(w, frames: frames, source),
+                      TemporalCorrelation.reference(weights: w, frames: frames, source: source),
+                      "trial \(trial), kernel \(kernel), T \(frames), weights \(w)")
+        }
+    }
+
+    func testCorrelationKeepsInfinitiesAndNaNsWhereTheLoopDoes() {
+        var g = Generator(state: 9)
+        for special in [Float.infinity, -.infinity, .nan] {
+            var source = clip(frames: 20, &g)
+            source[3 * 50 + 7] = special
+            source[2 * 20 * 50 + 19 * 50 + 49] = special
+            for sigma in [0.1, 0.3, 0.5, 2] {
+                let w = GaussianBlur(kernel: 15).weights(sigma: sigma)
+                bitsEqual(correlate(w, frames: 20, source),
+                          TemporalCorrelation.reference(weights: w, frames: 20, source: source),
+                          "\(special), sigma \(sigma)")
+            }
+        }
+    }
+
+    func testPlanSkipsZeroTapsAndRoutesTinyOnesExactly() {
+        let source = [Float](repeating: 1, count: 3 * 50)
+        func plan(_ w: [Float], _ source: [Float] = source) -> TemporalCorrelation.Plan {
+            w.withUnsafeBufferPointer { w in
+                source.withUnsafeBufferPointer { TemporalCorrelation.Plan(weights: w, frames: 1, source: $0.baseAddress!) }
+            }
+        }
+        let tiny = Float(bitPattern: 5)
+        XCTAssertEqual(plan([0, tiny, 1, 0.5, tiny, 0]), .init(z1: 1, a: 2, b: 4, z2: 5))
+        XCTAssertEqual(plan([1, 1, 1]), .init(z1: 0, a: 0, b: 3, z2: 3))
+        // A zero or tiny weight between large ones, or a non-finite input with zero taps: the plain loop.
+        XCTAssertEqual(plan([1, 0, 1]), .init(z1: 0, a: 0, b: 3, z2: 3))
+        XCTAssertEqual(plan([1, tiny, 1]), .init(z1: 0, a: 0, b: 3, z2: 3))
+        var bad = source
+        bad[77] = .infinity
+        XCTAssertEqual(plan([0, 1, 0], bad), .init(z1: 0, a: 0, b: 3, z2: 3))
+        XCTAssertEqual(plan([tiny, 1, tiny], bad), .init(z1: 0, a: 1, b: 2, z2: 3))
+    }
+
+    func testGaussianBlurStageEqualsTheScalarLoop() {
+        var g = Generator(state: 3)
+        for frames in [1, 6, 50] {
+            var input = SkeletonClip(frames: frames)
+            input.values = clip(frames: frames, &g)
+            for sigma in [0.12, 0.33, 0.52, 1.7] {
+                for normalize in [true, false] {
+                    let blur = GaussianBlur(kernel: 15, normalize: normalize)
+                    let out = blur.apply(.init(sigma: sigma), to: input)
+                    bitsEqual(out.values, TemporalCorrelation.reference(weights: blur.weights(sigma: sigma), frames: frames,
+                                                                         source: input.values),
+                              "T \(frames), sigma \(sigma)")
+                }
+            }
+        }
+    }
+
+    func testSpatialFlipEqualsThePermutationLoop() {
+        XCTAssertNotNil(SpatialFlip.swapPairs, "the flip permutation is an involution")
+        var g = Generator(state: 4)
+        for frames in [0, 1, 3, 50] {
+            var input = SkeletonClip(frames: frames)
+            input.values = clip(frames: frames, &g)
+            let out = SpatialFlip().apply(NoParameters(), to: input)
+            var expected = input
+            for c in 0..<3 {
+                for t in 0..<frames {
+                    for v in 0..<25 {
+                        for m in 0..<2 { expected[c, t, v, m] = input[c, t, SkeletonLayout.flipPermutation[v], m] }
+                    }
+                }
+            }
+            bitsEqual(out.values, expected.values, "T \(frames)")
+        }
+    }
+
+    func testTimeFlipEqualsTheReversalLoop() {
+        var g = Generator(state: 6)
+        for frames in [0, 1, 2, 3, 50] {
+            var input = SkeletonClip(frames: frames)
+            input.values = clip(frames: frames, &g)
+            let out = TimeFlip().apply(NoParameters(), to: input)
+            var expected = input
+            for c in 0..<3 {
+                for t in 0..<frames {
+                    for v in 0..<25 {
+                        for m in 0..<2 { expected[c, t, v, m] = input[c, frames - 1 - t, v, m] }
+                    }
+                }
+            }
+            bitsEqual(out.values, expected.values, "T \(frames)")
+        }
+    }
+}

@@ -69,7 +69,7 @@ final class FastKernelTests: XCTestCase {
                     for j in 0..<50 { impulse[(c * frames + frames / 2) * 50 + j] = j % 3 == 0 ? 1e-20 : g.value() }
                 }
                 for source in [clip(frames: frames, &g), impulse] {
-                for sigma in sigmas {
+                for sigma in kernel < 100 ? sigmas : [0.1, 0.3, 0.5, 2, 40] {
                     for normalize in [true, false] {
                         let w = GaussianBlur(kernel: kernel, normalize: normalize).weights(sigma: sigma)
                         bitsEqual(correlate(w, frames: frames, source),
@@ -163,8 +163,9 @@ final class FastKernelTests: XCTestCase {
         }
     }
 
-    func testSpatialFlipEqualsThePermutationLoop() {
-        XCTAssertNotNil(SpatialFlip.swapPairs, "the flip permutation is an involution")
+    func testSpatialFlipEqualsThePermutationLoop() throws {
+        let runs = try XCTUnwrap(SpatialFlip.swapRuns, "the flip permutation is an involution")
+        XCTAssertEqual(runs.map { [$0.v, $0.u, $0.count] }, [[4, 8, 4], [12, 16, 4], [21, 23, 2]])
         var g = Generator(state: 4)
         for frames in [0, 1, 3, 50] {
             var input = SkeletonClip(frames: frames)
@@ -198,5 +199,38 @@ final class FastKernelTests: XCTestCase {
             }
             bitsEqual(out.values, expected.values, "T \(frames)")
         }
+    }
+
+    func testUnitDiagonalLinearMapEqualsTheGeneralLoop() {
+        var g = Generator(state: 8)
+        for frames in [1, 3, 50] {
+            for _ in 0..<20 {
+                let r = { Double(g.unit() * 2 - 1) }
+                let map = LinearMap(rows: (SIMD3(1, r(), r()), SIMD3(r(), 1, r()), SIMD3(r(), r(), 1)))
+                var fast = SkeletonClip(frames: frames)
+                fast.values = clip(frames: frames, &g)
+                var general = fast
+                fast.withClipBuffer { map.apply(to: $0) }
+                general.withClipBuffer { map.applyGeneral(to: $0) }
+                bitsEqual(fast.values, general.values, "T \(frames)")
+            }
+        }
+        // The shear stage is that map.
+        var input = SkeletonClip(frames: 5)
+        input.values = clip(frames: 5, &g)
+        let p = Shear.Parameters(s1: SIMD3(0.1, -0.2, 0.3), s2: SIMD3(-0.4, 0.25, 0.05))
+        var expected = input
+        for t in 0..<5 {
+            for v in 0..<25 {
+                for m in 0..<2 {
+                    let (x, y, z) = (input[0, t, v, m], input[1, t, v, m], input[2, t, v, m])
+                    let s1 = SIMD3<Float>(p.s1), s2 = SIMD3<Float>(p.s2)
+                    expected[0, t, v, m] = 1 * x + s1[0] * y + s2[0] * z
+                    expected[1, t, v, m] = s1[1] * x + 1 * y + s2[1] * z
+                    expected[2, t, v, m] = s1[2] * x + s2[2] * y + 1 * z
+                }
+            }
+        }
+        bitsEqual(Shear().apply(p, to: input).values, expected.values, "shear")
     }
 }

@@ -65,6 +65,30 @@ struct LinearMap {
         let n = clip.channelStride
         let x = clip.values, y = clip.values + n, z = clip.values + 2 * n
         let a = SIMD3<Float>(rows.0), b = SIMD3<Float>(rows.1), c = SIMD3<Float>(rows.2)
+        if a.x == 1 && b.y == 1 && c.z == 1 {
+            // A unit diagonal (shear): 1 · p is p for every non-NaN p (zeros' signs and subnormals included), so
+            // those three multiplications are left out; the sums are added in the same order.
+            for i in 0..<n {
+                let px = x[i], py = y[i], pz = z[i]
+                x[i] = px + a.y * py + a.z * pz
+                y[i] = b.x * px + py + b.z * pz
+                z[i] = c.x * px + c.y * py + pz
+            }
+            return
+        }
+        for i in 0..<n {
+            let px = x[i], py = y[i], pz = z[i]
+            x[i] = a.x * px + a.y * py + a.z * pz
+            y[i] = b.x * px + b.y * py + b.z * pz
+            z[i] = c.x * px + c.y * py + c.z * pz
+        }
+    }
+
+    /// `apply` without the unit-diagonal shortcut, for tests.
+    func applyGeneral(to clip: ClipBuffer) {
+        let n = clip.channelStride
+        let x = clip.values, y = clip.values + n, z = clip.values + 2 * n
+        let a = SIMD3<Float>(rows.0), b = SIMD3<Float>(rows.1), c = SIMD3<Float>(rows.2)
         for i in 0..<n {
             let px = x[i], py = y[i], pz = z[i]
             x[i] = a.x * px + a.y * py + a.z * pz

@@ -19,18 +19,28 @@ public struct SpatialFlip: AugmentationStage {
 
     public func draw(from stream: inout RandomStream, frames: Int) -> NoParameters { NoParameters() }
 
-    /// The joints `v < flipPermutation[v]`, swapped with their partner in place; nil when the permutation is not
-    /// an involution (then `apply` permutes through the scratch copy).
-    static let swapPairs: [(Int, Int)]? = {
+    /// Runs of joints `(v ..< v + count)` swapped with `(u ..< u + count)` in place (`v < u = flipPermutation[v]`,
+    /// consecutive pairs merged); nil when the permutation is not an involution (then `apply` permutes through
+    /// the scratch copy).
+    static let swapRuns: [(v: Int, u: Int, count: Int)]? = {
         let perm = SkeletonLayout.flipPermutation
         guard perm.indices.allSatisfy({ perm.indices.contains(perm[$0]) && perm[perm[$0]] == $0 }) else { return nil }
-        return perm.indices.filter { $0 < perm[$0] }.map { ($0, perm[$0]) }
+        var runs: [(v: Int, u: Int, count: Int)] = []
+        for v in perm.indices where v < perm[v] {
+            if let last = runs.last, last.v + last.count == v, last.u + last.count == perm[v],
+               last.v + last.count < last.u {
+                runs[runs.count - 1].count += 1
+            } else {
+                runs.append((v, perm[v], 1))
+            }
+        }
+        return runs
     }()
 
     public func apply(_ p: NoParameters, to clip: ClipBuffer) {
         let M = SkeletonLayout.bodies
         let rows = 3 * clip.frames
-        guard let pairs = Self.swapPairs, M == 2 else {
+        guard let runs = Self.swapRuns else {
             clip.copyToScratch()
             let perm = SkeletonLayout.flipPermutation
             for block in 0..<rows {
@@ -43,18 +53,36 @@ public struct SpatialFlip: AugmentationStage {
             }
             return
         }
-        // An involution: swap each pair's two bodies (8 bytes) in place, no copy of the clip.
-        pairs.withUnsafeBufferPointer { pairs in
+        // An involution: swap each run of joints with its partner run in place, no copy of the clip.
+        let jointBytes = M * MemoryLayout<Float>.size
+        runs.withUnsafeBufferPointer { runs in
             let raw = UnsafeMutableRawPointer(clip.values)
             for block in 0..<rows {
-                let base = block * ClipBuffer.frameStride * 4
-                for (v, u) in pairs {
-                    let a = base + v * 8, b = base + u * 8
-                    let x = raw.loadUnaligned(fromByteOffset: a, as: UInt64.self)
-                    raw.storeBytes(of: raw.loadUnaligned(fromByteOffset: b, as: UInt64.self), toByteOffset: a, as: UInt64.self)
-                    raw.storeBytes(of: x, toByteOffset: b, as: UInt64.self)
+                let base = block * ClipBuffer.frameStride * MemoryLayout<Float>.size
+                for run in runs {
+                    Self.swapBytes(raw + base + run.v * jointBytes, raw + base + run.u * jointBytes,
+                                   count: run.count * jointBytes)
                 }
             }
+        }
+    }
+
+    /// Exchanges `count` bytes (a multiple of 4) at `a` and `b` (not overlapping).
+    @inline(__always)
+    static func swapBytes(_ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, count: Int) {
+        @inline(__always) func exchange<T>(_: T.Type, at offset: Int) {
+            let t = a.loadUnaligned(fromByteOffset: offset, as: T.self)
+            a.storeBytes(of: b.loadUnaligned(fromByteOffset: offset, as: T.self), toByteOffset: offset, as: T.self)
+            b.storeBytes(of: t, toByteOffset: offset, as: T.self)
+        }
+        var offset = 0
+        while offset + 16 <= count {
+            exchange(SIMD4<Float>.self, at: offset)
+            offset += 16
+        }
+        while offset + 4 <= count {
+            exchange(Float.self, at: offset)
+            offset += 4
         }
     }
 

@@ -9,7 +9,7 @@ final class SourceAugmentTests: XCTestCase {
         let frames = SkeletonLayout.frames
         let n = frames * ClipBuffer.valuesPerFrame
         let clip = AugmentFixtures.syntheticClip(frames: frames, phase: 0.3)
-        var sawCropFromSource = false
+        var sawCropFromSource = false, sawFusedMap = false
         for file in try AugmentFixtures.shippedPipelines() {
             let runner = PipelineRunner(try PipelineLoader.load(file))
             for b in runner.pipeline.branches.indices {
@@ -36,11 +36,17 @@ final class SourceAugmentTests: XCTestCase {
                     XCTAssertEqual(got.mask, expected.mask, where_)
                     if got.records.first?.stage == TemporalCrop.name, got.records.first?.parameters != nil {
                         sawCropFromSource = true
+                        // A firing shear or rotation right after it is applied during the crop's copy.
+                        if got.records.count > 1, [Shear.name, Rotation.name].contains(got.records[1].stage),
+                           got.records[1].parameters != nil {
+                            sawFusedMap = true
+                        }
                     }
                 }
             }
         }
         XCTAssertTrue(sawCropFromSource, "no pipeline exercised the crop-from-source path")
+        XCTAssertTrue(sawFusedMap, "no pipeline exercised the crop-then-linear-map path")
     }
 
     /// The identity crop (start = padding) and a skipped first stage still deliver the source.

@@ -87,14 +87,29 @@ public struct PipelineRunner: Sendable {
         let hasMask = branch.hasJointMask
         var mask = [Bool](repeating: false, count: hasMask ? buffer.frames * SkeletonLayout.joints : 0)
         var pending = source  // the source not yet in `buffer.values`
+        var fusedMap: (map: LinearMap, record: StageRecord)?  // the stage after a crop from source, already applied
         for (s, stage) in branch.stages.enumerated() {
+            if let fused = fusedMap {
+                records.append(fused.record)
+                fusedMap = nil
+                continue
+            }
             var stream = RandomStream(seed: seed, epoch: epoch, sample: sampleID, branch: b, stage: s)
             // Skipped when the probability draw does not fire, or when a two-sample stage gets no partner.
             let fires = stream.nextDouble() < stage.probability
             var parameters: StageParameters?
             if let from = pending, fires, let crop = stage.as(TemporalCrop.self) {
                 let drawn = crop.draw(from: &stream, frames: buffer.frames)
-                crop.apply(drawn, from: from, to: buffer)
+                // A shear or rotation right after it that fires is applied while the crop copies the frames.
+                fusedMap = s + 1 < branch.stages.count
+                    ? Self.firingLinearMap(branch.stages[s + 1], stream: RandomStream(
+                        seed: seed, epoch: epoch, sample: sampleID, branch: b, stage: s + 1), frames: buffer.frames)
+                    : nil
+                if let fused = fusedMap {
+                    crop.apply(drawn, from: from, to: buffer, then: fused.map)
+                } else {
+                    crop.apply(drawn, from: from, to: buffer)
+                }
                 parameters = StageParameters(drawn)
                 pending = nil
             } else {
@@ -108,6 +123,24 @@ public struct PipelineRunner: Sendable {
         }
         if let from = pending { buffer.values.update(from: from, count: buffer.count) }
         return BranchOutcome(records: records, mask: hasMask ? mask : nil)
+    }
+
+    /// When `stage` is a shear or rotation whose probability draw (first of `stream`, its own stream) fires: its
+    /// map and record, drawn exactly as `run` would.
+    static func firingLinearMap(_ stage: AnyStage, stream: RandomStream, frames: Int)
+        -> (map: LinearMap, record: StageRecord)? {
+        var stream = stream
+        if let shear = stage.as(Shear.self) {
+            guard stream.nextDouble() < shear.probability else { return nil }
+            let p = shear.draw(from: &stream, frames: frames)
+            return (Shear.map(p), StageRecord(stage: stage.name, parameters: StageParameters(p)))
+        }
+        if let rotation = stage.as(Rotation.self) {
+            guard stream.nextDouble() < rotation.probability else { return nil }
+            let p = rotation.draw(from: &stream, frames: frames)
+            return (Rotation.map(p), StageRecord(stage: stage.name, parameters: StageParameters(p)))
+        }
+        return nil
     }
 
     /// Applies recorded parameters of branch `b` again, to another stream of the same sample (`from_shard`).

@@ -63,7 +63,12 @@ public struct Rotation: AugmentationStage {
     }
 
     public func apply(_ p: Parameters, to clip: ClipBuffer) {
-        LinearMap(rows: Self.matrix(degrees: p.degrees)).apply(to: clip)
+        Self.map(p).apply(to: clip)
+    }
+
+    /// M as a `LinearMap` (the runner fuses it with a leading temporal crop).
+    static func map(_ p: Parameters) -> LinearMap {
+        LinearMap(rows: matrix(degrees: p.degrees))
     }
 
     public init(from decoder: Decoder) throws {

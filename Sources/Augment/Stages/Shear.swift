@@ -40,10 +40,12 @@ public struct Shear: AugmentationStage {
     }
 
     public func apply(_ p: Parameters, to clip: ClipBuffer) {
-        let m = LinearMap(rows: (SIMD3(1, p.s1[0], p.s2[0]),
-                                 SIMD3(p.s1[1], 1, p.s2[1]),
-                                 SIMD3(p.s1[2], p.s2[2], 1)))
-        m.apply(to: clip)
+        Self.map(p).apply(to: clip)
+    }
+
+    /// R as a `LinearMap` (the runner fuses it with a leading temporal crop).
+    static func map(_ p: Parameters) -> LinearMap {
+        LinearMap(rows: (SIMD3(1, p.s1[0], p.s2[0]), SIMD3(p.s1[1], 1, p.s2[1]), SIMD3(p.s1[2], p.s2[2], 1)))
     }
 
     public init(from decoder: Decoder) throws {
@@ -81,6 +83,36 @@ struct LinearMap {
             x[i] = a.x * px + a.y * py + a.z * pz
             y[i] = b.x * px + b.y * py + b.z * pz
             z[i] = c.x * px + c.y * py + c.z * pz
+        }
+    }
+
+    /// `apply` to the frames of `source` (a (3, T, 25, 2) clip of `clip.frames` frames, not overlapping
+    /// `clip.values`) picked by `frame`: output frame t is source frame `frame(t)`, mapped. The same values as
+    /// copying those frames into `clip.values` and calling `apply`, in one pass.
+    @inline(__always)
+    func apply(from source: UnsafePointer<Float>, to clip: ClipBuffer, frame: (Int) -> Int) {
+        let n = clip.channelStride, stride = ClipBuffer.frameStride
+        let a = SIMD3<Float>(rows.0), b = SIMD3<Float>(rows.1), c = SIMD3<Float>(rows.2)
+        let unit = a.x == 1 && b.y == 1 && c.z == 1
+        for t in 0..<clip.frames {
+            let from = frame(t) * stride, to = t * stride
+            let sx = source + from, sy = source + n + from, sz = source + 2 * n + from
+            let x = clip.values + to, y = clip.values + n + to, z = clip.values + 2 * n + to
+            if unit {
+                for i in 0..<stride {
+                    let px = sx[i], py = sy[i], pz = sz[i]
+                    x[i] = px + a.y * py + a.z * pz
+                    y[i] = b.x * px + py + b.z * pz
+                    z[i] = c.x * px + c.y * py + pz
+                }
+            } else {
+                for i in 0..<stride {
+                    let px = sx[i], py = sy[i], pz = sz[i]
+                    x[i] = a.x * px + a.y * py + a.z * pz
+                    y[i] = b.x * px + b.y * py + b.z * pz
+                    z[i] = c.x * px + c.y * py + c.z * pz
+                }
+            }
         }
     }
 

@@ -65,6 +65,14 @@ public struct TemporalCrop: AugmentationStage {
         Self.crop(pad: pad, start: start, from: source, to: clip)
     }
 
+    /// `apply(_:from:to:)` followed by `map`, in one pass over the clip (each output frame is mapped as it is
+    /// copied); the same values.
+    func apply(_ p: Parameters, from source: UnsafePointer<Float>, to clip: ClipBuffer, then map: LinearMap) {
+        let (pad, start) = Self.clamped(p, frames: clip.frames)
+        let frames = clip.frames
+        map.apply(from: source, to: clip) { Self.sourceFrame($0, frames: frames, padding: pad, start: start) }
+    }
+
     @inline(__always)
     static func clamped(_ p: Parameters, frames: Int) -> (pad: Int, start: Int) {
         let pad = min(max(p.padding, 0), frames)

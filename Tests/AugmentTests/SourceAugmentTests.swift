@@ -9,7 +9,7 @@ final class SourceAugmentTests: XCTestCase {
         let frames = SkeletonLayout.frames
         let n = frames * ClipBuffer.valuesPerFrame
         let clip = AugmentFixtures.syntheticClip(frames: frames, phase: 0.3)
-        var sawCropFromSource = false, sawFusedMap = false
+        var sawCropFromSource = false, sawFusedMap = false, sawTwoMapsAndFlip = false
         for file in try AugmentFixtures.shippedPipelines() {
             let runner = PipelineRunner(try PipelineLoader.load(file))
             for b in runner.pipeline.branches.indices {
@@ -41,12 +41,18 @@ final class SourceAugmentTests: XCTestCase {
                            got.records[1].parameters != nil {
                             sawFusedMap = true
                         }
+                        if got.records.count > 3, got.records[1...3].map(\.stage) == [Shear.name, SpatialFlip.name,
+                                                                                      Rotation.name],
+                           got.records[1...3].allSatisfy({ $0.parameters != nil }) {
+                            sawTwoMapsAndFlip = true
+                        }
                     }
                 }
             }
         }
         XCTAssertTrue(sawCropFromSource, "no pipeline exercised the crop-from-source path")
         XCTAssertTrue(sawFusedMap, "no pipeline exercised the crop-then-linear-map path")
+        XCTAssertTrue(sawTwoMapsAndFlip, "no pipeline exercised crop, shear, flip, rotation in one pass")
     }
 
     /// The identity crop (start = padding) and a skipped first stage still deliver the source.

@@ -87,11 +87,10 @@ public struct PipelineRunner: Sendable {
         let hasMask = branch.hasJointMask
         var mask = [Bool](repeating: false, count: hasMask ? buffer.frames * SkeletonLayout.joints : 0)
         var pending = source  // the source not yet in `buffer.values`
-        var fusedMap: (map: LinearMap, record: StageRecord)?  // the stage after a crop from source, already applied
+        var absorbed: [StageRecord] = []  // stages after a crop from source, already applied with it
         for (s, stage) in branch.stages.enumerated() {
-            if let fused = fusedMap {
-                records.append(fused.record)
-                fusedMap = nil
+            if !absorbed.isEmpty {
+                records.append(absorbed.removeFirst())
                 continue
             }
             var stream = RandomStream(seed: seed, epoch: epoch, sample: sampleID, branch: b, stage: s)
@@ -100,16 +99,13 @@ public struct PipelineRunner: Sendable {
             var parameters: StageParameters?
             if let from = pending, fires, let crop = stage.as(TemporalCrop.self) {
                 let drawn = crop.draw(from: &stream, frames: buffer.frames)
-                // A shear or rotation right after it that fires is applied while the crop copies the frames.
-                fusedMap = s + 1 < branch.stages.count
-                    ? Self.firingLinearMap(branch.stages[s + 1], stream: RandomStream(
-                        seed: seed, epoch: epoch, sample: sampleID, branch: b, stage: s + 1), frames: buffer.frames)
-                    : nil
-                if let fused = fusedMap {
-                    crop.apply(drawn, from: from, to: buffer, then: fused.map)
-                } else {
-                    crop.apply(drawn, from: from, to: buffer)
+                // Shears, rotations and spatial flips right after it act point by point: they are applied while
+                // the crop copies the frames (same draws, records and bytes as one after the other).
+                let tail = PointwiseTail(stages: branch.stages, after: s, frames: buffer.frames) {
+                    RandomStream(seed: seed, epoch: epoch, sample: sampleID, branch: b, stage: $0)
                 }
+                crop.apply(drawn, from: from, to: buffer, then: tail)
+                absorbed = tail.records
                 parameters = StageParameters(drawn)
                 pending = nil
             } else {
@@ -123,24 +119,6 @@ public struct PipelineRunner: Sendable {
         }
         if let from = pending { buffer.values.update(from: from, count: buffer.count) }
         return BranchOutcome(records: records, mask: hasMask ? mask : nil)
-    }
-
-    /// When `stage` is a shear or rotation whose probability draw (first of `stream`, its own stream) fires: its
-    /// map and record, drawn exactly as `run` would.
-    static func firingLinearMap(_ stage: AnyStage, stream: RandomStream, frames: Int)
-        -> (map: LinearMap, record: StageRecord)? {
-        var stream = stream
-        if let shear = stage.as(Shear.self) {
-            guard stream.nextDouble() < shear.probability else { return nil }
-            let p = shear.draw(from: &stream, frames: frames)
-            return (Shear.map(p), StageRecord(stage: stage.name, parameters: StageParameters(p)))
-        }
-        if let rotation = stage.as(Rotation.self) {
-            guard stream.nextDouble() < rotation.probability else { return nil }
-            let p = rotation.draw(from: &stream, frames: frames)
-            return (Rotation.map(p), StageRecord(stage: stage.name, parameters: StageParameters(p)))
-        }
-        return nil
     }
 
     /// Applies recorded parameters of branch `b` again, to another stream of the same sample (`from_shard`).
@@ -163,3 +141,43 @@ public struct PipelineRunner: Sendable {
         }
     }
 }
+
+/// The stages right after a leading temporal crop that act on each point alone (shear, rotation: up to two linear
+/// maps, applied in order; spatial flips: a joint permutation, which commutes with them), drawn as `run` would
+/// draw them, each from its own stream.
+struct PointwiseTail {
+    /// The maps of the stages that fired, in order (at most two).
+    var maps: [LinearMap] = []
+    /// True when an odd number of spatial flips fired.
+    var flipped = false
+    /// One record per stage taken, in order (skipped ones included).
+    var records: [StageRecord] = []
+
+    init(stages: [AnyStage], after crop: Int, frames: Int, stream: (Int) -> RandomStream) {
+        guard SpatialFlip.swapRuns != nil else { return }
+        var s = crop + 1
+        while s < stages.count {
+            let stage = stages[s]
+            var random = stream(s)
+            if let shear = stage.as(Shear.self), maps.count < 2 {
+                let fires = random.nextDouble() < shear.probability
+                let p = fires ? shear.draw(from: &random, frames: frames) : nil
+                if let p { maps.append(Shear.map(p)) }
+                records.append(StageRecord(stage: stage.name, parameters: p.map { StageParameters($0) }))
+            } else if let rotation = stage.as(Rotation.self), maps.count < 2 {
+                let fires = random.nextDouble() < rotation.probability
+                let p = fires ? rotation.draw(from: &random, frames: frames) : nil
+                if let p { maps.append(Rotation.map(p)) }
+                records.append(StageRecord(stage: stage.name, parameters: p.map { StageParameters($0) }))
+            } else if let flip = stage.as(SpatialFlip.self) {
+                let fires = random.nextDouble() < flip.probability
+                if fires { flipped.toggle() }
+                records.append(StageRecord(stage: stage.name, parameters: fires ? StageParameters(NoParameters()) : nil))
+            } else {
+                break
+            }
+            s += 1
+        }
+    }
+}
+

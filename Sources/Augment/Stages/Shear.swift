@@ -116,6 +116,29 @@ struct LinearMap {
         }
     }
 
+    /// `first` then `second` (each rounded to Float, as two `apply` calls give) from the frames of `source` picked
+    /// by `frame`, in one pass.
+    static func apply(_ first: LinearMap, then second: LinearMap, from source: UnsafePointer<Float>, to clip: ClipBuffer,
+                      frame: (Int) -> Int) {
+        let n = clip.channelStride, stride = ClipBuffer.frameStride
+        let a = SIMD3<Float>(first.rows.0), b = SIMD3<Float>(first.rows.1), c = SIMD3<Float>(first.rows.2)
+        let d = SIMD3<Float>(second.rows.0), e = SIMD3<Float>(second.rows.1), f = SIMD3<Float>(second.rows.2)
+        for t in 0..<clip.frames {
+            let from = frame(t) * stride, to = t * stride
+            let sx = source + from, sy = source + n + from, sz = source + 2 * n + from
+            let x = clip.values + to, y = clip.values + n + to, z = clip.values + 2 * n + to
+            for i in 0..<stride {
+                let px = sx[i], py = sy[i], pz = sz[i]
+                let qx = a.x * px + a.y * py + a.z * pz
+                let qy = b.x * px + b.y * py + b.z * pz
+                let qz = c.x * px + c.y * py + c.z * pz
+                x[i] = d.x * qx + d.y * qy + d.z * qz
+                y[i] = e.x * qx + e.y * qy + e.z * qz
+                z[i] = f.x * qx + f.y * qy + f.z * qz
+            }
+        }
+    }
+
     /// `apply` without the unit-diagonal shortcut, for tests.
     func applyGeneral(to clip: ClipBuffer) {
         let n = clip.channelStride

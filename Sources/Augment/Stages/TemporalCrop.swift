@@ -65,12 +65,21 @@ public struct TemporalCrop: AugmentationStage {
         Self.crop(pad: pad, start: start, from: source, to: clip)
     }
 
-    /// `apply(_:from:to:)` followed by `map`, in one pass over the clip (each output frame is mapped as it is
-    /// copied); the same values.
-    func apply(_ p: Parameters, from source: UnsafePointer<Float>, to clip: ClipBuffer, then map: LinearMap) {
+    /// `apply(_:from:to:)` followed by the stages of `tail`, in one pass over the clip (each output frame is
+    /// mapped and its joints flipped as it is copied); the same values.
+    func apply(_ p: Parameters, from source: UnsafePointer<Float>, to clip: ClipBuffer, then tail: PointwiseTail) {
         let (pad, start) = Self.clamped(p, frames: clip.frames)
         let frames = clip.frames
-        map.apply(from: source, to: clip) { Self.sourceFrame($0, frames: frames, padding: pad, start: start) }
+        let frame = { (t: Int) in Self.sourceFrame(t, frames: frames, padding: pad, start: start) }
+        switch tail.maps.count {
+        case 0:
+            apply(p, from: source, to: clip)
+        case 1:
+            tail.maps[0].apply(from: source, to: clip, frame: frame)
+        default:
+            LinearMap.apply(tail.maps[0], then: tail.maps[1], from: source, to: clip, frame: frame)
+        }
+        if tail.flipped { SpatialFlip().apply(NoParameters(), to: clip) }
     }
 
     @inline(__always)

@@ -89,8 +89,10 @@ struct LinearMap {
     /// `apply` to the frames of `source` (a (3, T, 25, 2) clip of `clip.frames` frames, not overlapping
     /// `clip.values`) picked by `frame`: output frame t is source frame `frame(t)`, mapped. The same values as
     /// copying those frames into `clip.values` and calling `apply`, in one pass.
+    /// With `flip` (`SpatialFlip.swapRuns`), each output row's joints are then flipped while in cache.
     @inline(__always)
-    func apply(from source: UnsafePointer<Float>, to clip: ClipBuffer, frame: (Int) -> Int) {
+    func apply(from source: UnsafePointer<Float>, to clip: ClipBuffer,
+               flip: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>? = nil, frame: (Int) -> Int) {
         let n = clip.channelStride, stride = ClipBuffer.frameStride
         let a = SIMD3<Float>(rows.0), b = SIMD3<Float>(rows.1), c = SIMD3<Float>(rows.2)
         let unit = a.x == 1 && b.y == 1 && c.z == 1
@@ -113,13 +115,18 @@ struct LinearMap {
                     z[i] = c.x * px + c.y * py + c.z * pz
                 }
             }
+            if let flip {
+                SpatialFlip.flipRow(x, runs: flip)
+                SpatialFlip.flipRow(y, runs: flip)
+                SpatialFlip.flipRow(z, runs: flip)
+            }
         }
     }
 
     /// `first` then `second` (each rounded to Float, as two `apply` calls give) from the frames of `source` picked
-    /// by `frame`, in one pass.
+    /// by `frame`, in one pass; `flip` as in `apply(from:to:flip:frame:)`.
     static func apply(_ first: LinearMap, then second: LinearMap, from source: UnsafePointer<Float>, to clip: ClipBuffer,
-                      frame: (Int) -> Int) {
+                      flip: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>? = nil, frame: (Int) -> Int) {
         let n = clip.channelStride, stride = ClipBuffer.frameStride
         let a = SIMD3<Float>(first.rows.0), b = SIMD3<Float>(first.rows.1), c = SIMD3<Float>(first.rows.2)
         let d = SIMD3<Float>(second.rows.0), e = SIMD3<Float>(second.rows.1), f = SIMD3<Float>(second.rows.2)
@@ -135,6 +142,11 @@ struct LinearMap {
                 x[i] = d.x * qx + d.y * qy + d.z * qz
                 y[i] = e.x * qx + e.y * qy + e.z * qz
                 z[i] = f.x * qx + f.y * qy + f.z * qz
+            }
+            if let flip {
+                SpatialFlip.flipRow(x, runs: flip)
+                SpatialFlip.flipRow(y, runs: flip)
+                SpatialFlip.flipRow(z, runs: flip)
             }
         }
     }

@@ -54,16 +54,18 @@ public struct SpatialFlip: AugmentationStage {
             return
         }
         // An involution: swap each run of joints with its partner run in place, no copy of the clip.
-        let jointBytes = M * MemoryLayout<Float>.size
         runs.withUnsafeBufferPointer { runs in
-            let raw = UnsafeMutableRawPointer(clip.values)
-            for block in 0..<rows {
-                let base = block * ClipBuffer.frameStride * MemoryLayout<Float>.size
-                for run in runs {
-                    Self.swapBytes(raw + base + run.v * jointBytes, raw + base + run.u * jointBytes,
-                                   count: run.count * jointBytes)
-                }
-            }
+            for block in 0..<rows { Self.flipRow(clip.values + block * ClipBuffer.frameStride, runs: runs) }
+        }
+    }
+
+    /// Flips the joints of one (channel, frame) row of 50 floats in place (`runs`: `swapRuns`).
+    @inline(__always)
+    static func flipRow(_ row: UnsafeMutablePointer<Float>, runs: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>) {
+        let jointBytes = SkeletonLayout.bodies * MemoryLayout<Float>.size
+        let raw = UnsafeMutableRawPointer(row)
+        for run in runs {
+            swapBytes(raw + run.v * jointBytes, raw + run.u * jointBytes, count: run.count * jointBytes)
         }
     }
 

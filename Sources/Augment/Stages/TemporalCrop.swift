@@ -71,15 +71,19 @@ public struct TemporalCrop: AugmentationStage {
         let (pad, start) = Self.clamped(p, frames: clip.frames)
         let frames = clip.frames
         let frame = { (t: Int) in Self.sourceFrame(t, frames: frames, padding: pad, start: start) }
-        switch tail.maps.count {
-        case 0:
+        guard !tail.maps.isEmpty, let runs = SpatialFlip.swapRuns else {
             apply(p, from: source, to: clip)
-        case 1:
-            tail.maps[0].apply(from: source, to: clip, frame: frame)
-        default:
-            LinearMap.apply(tail.maps[0], then: tail.maps[1], from: source, to: clip, frame: frame)
+            if tail.flipped { SpatialFlip().apply(NoParameters(), to: clip) }
+            return
         }
-        if tail.flipped { SpatialFlip().apply(NoParameters(), to: clip) }
+        runs.withUnsafeBufferPointer { runs in
+            let flip = tail.flipped ? runs : nil
+            if tail.maps.count == 1 {
+                tail.maps[0].apply(from: source, to: clip, flip: flip, frame: frame)
+            } else {
+                LinearMap.apply(tail.maps[0], then: tail.maps[1], from: source, to: clip, flip: flip, frame: frame)
+            }
+        }
     }
 
     @inline(__always)

@@ -122,6 +122,24 @@ extension HDF5Dataset {
     /// The corresponding C functions are `H5Dget_chunk_storage_size` and `H5Dread_chunk`.
     public func readRow<T: HDF5Numeric>(_ row: Int, into buffer: UnsafeMutableBufferPointer<T>) throws {
         let operation = "read row chunk"
+        // A chunk stored as the row's bytes (then their Fletcher-32 checksum, or nothing): read straight into
+        // `buffer` (`DirectRowChunks`); anything that path cannot do is done below, as before.
+        if let (reader, offset) = try HDF5Library.locked({ () throws -> (DirectRowChunks, UInt64)? in
+            guard let layout = try rowChunkLayout(), layout.elementType == T.hdf5ElementType,
+                  buffer.count == layout.rowElements, layout.codec.keepsBytesAsTheyAre else { return nil }
+            let id = try handle.id(for: operation)
+            if directRowChunks == nil {
+                directRowChunks = DirectRowChunksBox(
+                    reader: DirectRowChunks.make(dataset: id, path: filePath, rowBytes: buffer.count * MemoryLayout<T>.stride,
+                                                 checksummed: layout.codec.fletcher32))
+            }
+            guard let reader = directRowChunks?.reader, let offset = reader.offset(ofRow: row, dataset: id) else {
+                return nil
+            }
+            return (reader, offset)
+        }), reader.read(at: offset, into: UnsafeMutableRawBufferPointer(buffer)) {
+            return
+        }
         let fetched: (RowChunkLayout, [UInt8], UInt32)? = try HDF5Library.locked {
             guard let layout = try rowChunkLayout(), layout.elementType == T.hdf5ElementType,
                   buffer.count == layout.rowElements else { return nil }

@@ -44,10 +44,6 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
         self.init(elementSize: elementSize, shuffle: shuffle, deflateLevel: level, fletcher32: fletcher32)
     }
 
-    /// True when a stored chunk is the bytes as they are (then the checksum, with Fletcher-32): no shuffle, no
-    /// deflate.
-    public var keepsBytesAsTheyAre: Bool { !shuffle && deflateLevel == nil }
-
     /// The filter mask bits for this pipeline when stored with every filter applied.
     public var fullMask: UInt32 { 0 }
 
@@ -138,15 +134,13 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
             return
         }
         // Every byte is written by the decompressor (checked: size == output.count) before it is read.
-        var staged = [UInt8](unsafeUninitializedCapacity: output.count) { _, initialized in
-            initialized = output.count
-        }
+        let pooled = ChunkBufferPool.shared.take(bytes: output.count)
+        defer { ChunkBufferPool.shared.give(pooled) }
+        let staged = UnsafeMutableRawBufferPointer(rebasing: pooled[..<output.count])
         var size = 0
         let status = DeflatePool.shared.withDecompressor { decompressor in
-            staged.withUnsafeMutableBytes { destination in
-                libdeflate_zlib_decompress(decompressor, stored.baseAddress, stored.count,
-                                           destination.baseAddress, destination.count, &size)
-            }
+            libdeflate_zlib_decompress(decompressor, stored.baseAddress, stored.count,
+                                       staged.baseAddress, staged.count, &size)
         }
         guard status == LIBDEFLATE_SUCCESS else {
             throw fail("the compressed chunk does not inflate (libdeflate status \(status.rawValue): corrupt chunk?)")
@@ -154,12 +148,10 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
         guard size == output.count else {
             throw fail("chunk inflates to \(size) bytes, expected \(output.count)")
         }
-        staged.withUnsafeBytes { staged in
-            if shuffleApplied {
-                Self.unshuffle(staged, elementSize: elementSize, into: output)
-            } else {
-                output.copyMemory(from: staged)
-            }
+        if shuffleApplied {
+            Self.unshuffle(UnsafeRawBufferPointer(staged), elementSize: elementSize, into: output)
+        } else {
+            output.copyMemory(from: UnsafeRawBufferPointer(staged))
         }
     }
 
@@ -359,5 +351,38 @@ final class DeflatePool: @unchecked Sendable {
             lock.unlock()
         }
         return try body(decompressor)
+    }
+}
+
+/// Reusable byte buffers for stored and inflated chunks: a fresh buffer per chunk read costs more (zeroing it,
+/// and the kernel's page faults on new memory) than the read's checksum and copy. A buffer is used by one
+/// thread at a time; the pool keeps as many as were ever in use at once, up to `largestKept` bytes each.
+final class ChunkBufferPool: @unchecked Sendable {
+    static let shared = ChunkBufferPool()
+    /// Larger buffers are freed after use instead of kept.
+    static let largestKept = 4 << 20
+    private let lock = NSLock()
+    private var buffers: [UnsafeMutableRawBufferPointer] = []
+
+    /// A buffer of at least `bytes` bytes (uninitialised), to hand back with `give`.
+    func take(bytes: Int) -> UnsafeMutableRawBufferPointer {
+        lock.lock()
+        let pooled = buffers.popLast()
+        lock.unlock()
+        if let pooled {
+            if pooled.count >= bytes { return pooled }
+            pooled.deallocate()
+        }
+        return .allocate(byteCount: max(bytes, 1), alignment: 64)
+    }
+
+    func give(_ buffer: UnsafeMutableRawBufferPointer) {
+        guard buffer.count <= Self.largestKept else {
+            buffer.deallocate()
+            return
+        }
+        lock.lock()
+        buffers.append(buffer)
+        lock.unlock()
     }
 }

@@ -5,9 +5,6 @@ public final class HDF5Dataset: HDF5Object {
     public let handle: HDF5Handle
     /// The row-chunk fast path's layout once computed; read and written with the library lock held.
     var rowChunkCache: RowChunkCacheBox?
-    /// The direct reader of checksum-only row chunks once decided (`DirectRowChunks`); read and written with
-    /// the library lock held.
-    var directRowChunks: DirectRowChunksBox?
 
     init(handle: HDF5Handle) {
         self.handle = handle

@@ -40,6 +40,4 @@ static inline hid_t hiclr_H5T_STD_I8LE(void) { return H5T_STD_I8LE; }
 static inline unsigned hiclr_H5Z_FLAG_OPTIONAL(void) { return H5Z_FLAG_OPTIONAL; }
 static inline unsigned hiclr_H5Z_FLAG_MANDATORY(void) { return H5Z_FLAG_MANDATORY; }
 static inline unsigned hiclr_H5F_OBJ_ALL(void) { return H5F_OBJ_ALL; }
-static inline hid_t hiclr_H5FD_SEC2(void) { return H5FD_SEC2; }
-static inline haddr_t hiclr_HADDR_UNDEF(void) { return HADDR_UNDEF; }
 #endif

@@ -163,11 +163,6 @@ public struct HDF5ChunkCodec: Sendable, Equatable {
         return stored == sum || stored == swapped
     }
 
-    /// Whether `stored` is the Fletcher-32 checksum of `bytes` (`checksumMatches(_:sum:)`).
-    static func checksumMatches(_ stored: UInt32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-        checksumMatches(stored, sum: fletcher32(bytes))
-    }
-
     private static func hex(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)
         return "0x" + String(repeating: "0", count: 8 - digits.count) + digits

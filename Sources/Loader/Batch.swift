@@ -9,22 +9,24 @@ public struct ViewBatch: Sendable {
     public let frames: Int
     /// Streams in pipeline order; `data[k]` holds stream `streams[k]` of every sample back to back.
     public let streams: [SkeletonStream]
-    public internal(set) var data: [[Float]]
+    public internal(set) var data: [BatchBuffer]
     /// (B, T, 25) true where a joint was masked; nil when the branch has no joint mask.
     public internal(set) var mask: [Bool]?
     /// Per sample, the stage records of this branch (parameters drawn, or skipped).
     public internal(set) var records: [[StageRecord]]
 
-    /// Stream `stream` of every sample, or nil when the pipeline does not emit it.
+    /// Stream `stream` of every sample (a copy), or nil when the pipeline does not emit it.
     public func values(_ stream: SkeletonStream) -> [Float]? {
-        streams.firstIndex(of: stream).map { data[$0] }
+        streams.firstIndex(of: stream).map { data[$0].values }
     }
 
     /// Sample `i`'s clip of `stream`.
     public func clip(_ stream: SkeletonStream, sample i: Int) -> SkeletonClip? {
-        guard let values = values(stream) else { return nil }
+        guard let k = streams.firstIndex(of: stream) else { return nil }
         let n = frames * ClipBuffer.valuesPerFrame
-        return SkeletonClip(frames: frames, values: Array(values[(i * n)..<((i + 1) * n)]))
+        return data[k].withUnsafeBufferPointer {
+            SkeletonClip(frames: frames, values: Array(UnsafeBufferPointer(rebasing: $0[(i * n)..<((i + 1) * n)])))
+        }
     }
 }
 
@@ -49,7 +51,7 @@ public struct Batch: Sendable {
         feed(labels.map { Int64($0) })
         for view in views {
             hasher.update(data: Array(view.branch.utf8))
-            for values in view.data { feed(values) }
+            for values in view.data { values.withUnsafeBufferPointer { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) } }
             if let mask = view.mask { feed(mask.map { $0 ? UInt8(1) : 0 }) }
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()

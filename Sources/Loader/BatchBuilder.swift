@@ -55,10 +55,7 @@ final class BatchBuilder {
         let fromShard = pipeline.streams.derive != .afterAugmentation
         // After augmentation every stream slot of every sample is written in full below, so the buffers need no
         // zero fill; the `from_shard` path may leave a stream the shard lacks at zero.
-        func buffer() -> [Float] {
-            fromShard ? [Float](repeating: 0, count: b * n)
-                : [Float](unsafeUninitializedCapacity: b * n) { _, initialized in initialized = b * n }
-        }
+        func buffer() -> BatchBuffer { BatchBuffer(count: b * n, zeroed: fromShard) }
         var views: [ViewBatch] = pipeline.branches.map { branch in
             var records: [[StageRecord]] = []
             records.reserveCapacity(b)
@@ -135,7 +132,9 @@ final class BatchBuilder {
         for (v, view) in produced.enumerated() {
             for (k, stream) in views[v].streams.enumerated() {
                 guard let clip = view.clip(stream) else { continue }
-                views[v].data[k].replaceSubrange((i * n)..<((i + 1) * n), with: clip.values)
+                views[v].data[k].withUnsafeMutableBufferPointer { all in
+                    _ = UnsafeMutableBufferPointer(rebasing: all[(i * n)..<((i + 1) * n)]).update(fromContentsOf: clip.values)
+                }
             }
             if let mask = view.mask {
                 views[v].mask!.replaceSubrange((i * maskSize)..<((i + 1) * maskSize), with: mask)

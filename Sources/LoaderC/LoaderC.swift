@@ -49,7 +49,7 @@ final class LoaderHandle {
     }
 }
 
-let hiclrLoaderABIVersion: Int32 = 1
+let hiclrLoaderABIVersion: Int32 = 2
 
 /// Copies `message` (truncated, always NUL-terminated) into the caller's buffer.
 private func report(_ message: String, _ buffer: UnsafeMutablePointer<CChar>?, _ capacity: Int) {
@@ -145,53 +145,31 @@ public func hiclr_loader_start(_ pointer: OpaquePointer?, _ epoch: Int64, _ star
     return 0
 }
 
-@_cdecl("hiclr_loader_next")
-public func hiclr_loader_next(_ pointer: OpaquePointer?, _ sampleIDs: UnsafeMutablePointer<Int64>?,
-                              _ labels: UnsafeMutablePointer<Int64>?,
-                              _ data: UnsafePointer<UnsafeMutablePointer<Float>?>?,
-                              _ masks: UnsafePointer<UnsafeMutablePointer<UInt8>?>?, _ capacity: Int64,
-                              _ batchIndex: UnsafeMutablePointer<Int64>?,
-                              _ errorBuffer: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int) -> Int64 {
-    guard let h = handle(pointer) else {
-        report("no loader (NULL handle)", errorBuffer, errorCapacity)
-        return -1
-    }
-    guard let stream = h.stream else {
-        report("no epoch started: call hiclr_loader_start first", errorBuffer, errorCapacity)
-        return -1
-    }
+/// The next batch of the started epoch with its ids, labels and masks written into the caller's buffers (the
+/// part both `hiclr_loader_next` and `hiclr_loader_next_shared` share); nil after the epoch's last batch. Throws a
+/// message for the caller's error buffer.
+private func nextBatch(_ pointer: OpaquePointer?, _ sampleIDs: UnsafeMutablePointer<Int64>?,
+                       _ labels: UnsafeMutablePointer<Int64>?, _ dataGiven: Bool,
+                       _ masks: UnsafePointer<UnsafeMutablePointer<UInt8>?>?, _ capacity: Int64,
+                       _ batchIndex: UnsafeMutablePointer<Int64>?) throws(LoaderCallError) -> Batch? {
+    guard let h = handle(pointer) else { throw LoaderCallError("no loader (NULL handle)") }
+    guard let stream = h.stream else { throw LoaderCallError("no epoch started: call hiclr_loader_start first") }
     let batch: Batch
     do {
-        guard let next = try stream.next() else { return 0 }
+        guard let next = try stream.next() else { return nil }
         batch = next
     } catch {
         h.stream = nil
         stream.stop()
-        report("\(error)", errorBuffer, errorCapacity)
-        return -1
+        throw LoaderCallError("\(error)")
     }
     let b = batch.count
     guard b <= capacity else {
-        report("batch of \(b) samples does not fit the buffers (capacity \(capacity))", errorBuffer, errorCapacity)
-        return -1
+        throw LoaderCallError("batch of \(b) samples does not fit the buffers (capacity \(capacity))")
     }
-    guard let sampleIDs, let labels, let data else {
-        report("NULL sample id, label or data buffer", errorBuffer, errorCapacity)
-        return -1
-    }
+    guard let sampleIDs, let labels, dataGiven else { throw LoaderCallError("NULL sample id, label or data buffer") }
     for (i, id) in batch.sampleIDs.enumerated() { sampleIDs[i] = Int64(id) }
     for (i, label) in batch.labels.enumerated() { labels[i] = Int64(label) }
-    var slot = 0
-    for view in batch.views {
-        for values in view.data {
-            guard let target = data[slot] else {
-                report("NULL data buffer for view \(view.branch) stream \(slot % max(1, view.data.count))", errorBuffer, errorCapacity)
-                return -1
-            }
-            values.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: $0.count) }
-            slot += 1
-        }
-    }
     if let masks {
         for (v, view) in batch.views.enumerated() {
             guard let mask = view.mask, let target = masks[v] else { continue }
@@ -203,7 +181,73 @@ public func hiclr_loader_next(_ pointer: OpaquePointer?, _ sampleIDs: UnsafeMuta
         }
     }
     batchIndex?.pointee = Int64(batch.index)
-    return Int64(b)
+    return batch
+}
+
+/// A message for the caller's error buffer.
+struct LoaderCallError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+@_cdecl("hiclr_loader_next")
+public func hiclr_loader_next(_ pointer: OpaquePointer?, _ sampleIDs: UnsafeMutablePointer<Int64>?,
+                              _ labels: UnsafeMutablePointer<Int64>?,
+                              _ data: UnsafePointer<UnsafeMutablePointer<Float>?>?,
+                              _ masks: UnsafePointer<UnsafeMutablePointer<UInt8>?>?, _ capacity: Int64,
+                              _ batchIndex: UnsafeMutablePointer<Int64>?,
+                              _ errorBuffer: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int) -> Int64 {
+    do throws(LoaderCallError) {
+        guard let batch = try nextBatch(pointer, sampleIDs, labels, data != nil, masks, capacity, batchIndex),
+              let data else { return 0 }
+        var slot = 0
+        for view in batch.views {
+            for values in view.data {
+                guard let target = data[slot] else {
+                    throw LoaderCallError("NULL data buffer for view \(view.branch) stream \(slot % max(1, view.data.count))")
+                }
+                values.withUnsafeBufferPointer { target.update(from: $0.baseAddress!, count: $0.count) }
+                slot += 1
+            }
+        }
+        return Int64(batch.count)
+    } catch {
+        report(error.message, errorBuffer, errorCapacity)
+        return -1
+    }
+}
+
+@_cdecl("hiclr_loader_next_shared")
+public func hiclr_loader_next_shared(_ pointer: OpaquePointer?, _ sampleIDs: UnsafeMutablePointer<Int64>?,
+                                     _ labels: UnsafeMutablePointer<Int64>?,
+                                     _ data: UnsafeMutablePointer<UnsafePointer<Float>?>?,
+                                     _ owners: UnsafeMutablePointer<OpaquePointer?>?,
+                                     _ masks: UnsafePointer<UnsafeMutablePointer<UInt8>?>?, _ capacity: Int64,
+                                     _ batchIndex: UnsafeMutablePointer<Int64>?,
+                                     _ errorBuffer: UnsafeMutablePointer<CChar>?, _ errorCapacity: Int) -> Int64 {
+    do throws(LoaderCallError) {
+        guard owners != nil else { throw LoaderCallError("NULL owners array") }
+        guard let batch = try nextBatch(pointer, sampleIDs, labels, data != nil, masks, capacity, batchIndex),
+              let data, let owners else { return 0 }
+        var slot = 0
+        for view in batch.views {
+            for values in view.data {
+                data[slot] = values.baseAddress
+                owners[slot] = OpaquePointer(Unmanaged.passRetained(values).toOpaque())
+                slot += 1
+            }
+        }
+        return Int64(batch.count)
+    } catch {
+        report(error.message, errorBuffer, errorCapacity)
+        return -1
+    }
+}
+
+@_cdecl("hiclr_buffer_release")
+public func hiclr_buffer_release(_ owner: OpaquePointer?) {
+    guard let owner else { return }
+    Unmanaged<BatchBuffer>.fromOpaque(UnsafeRawPointer(owner)).release()
 }
 
 @_cdecl("hiclr_loader_close")

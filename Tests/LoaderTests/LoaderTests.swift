@@ -68,7 +68,7 @@ final class LoaderTests: XCTestCase {
         XCTAssertNil(batch.views[0].mask)
         XCTAssertEqual(batch.views[0].records.count, 4)
         // q and k are two independent draws of the same sample.
-        XCTAssertNotEqual(batch.views[0].data[0], batch.views[1].data[0])
+        XCTAssertNotEqual(batch.views[0].data[0].values, batch.views[1].data[0].values)
     }
 
     func testRanksAreDisjointAndCoverTheEpoch() throws {

@@ -151,7 +151,9 @@ def peak_rss_mib(who=resource.RUSAGE_SELF):
 
 def run_swift_bench(hiclr, shards, samples, workers, scratch, batches, deflate_level):
     args = [str(hiclr), "bench", "stream", "--shards", str(shards), "--samples", str(samples), "--batch", "128",
-            "--workers", str(workers), "--scratch", str(scratch), "--deflate-level", str(deflate_level)]
+            "--workers", str(workers), "--scratch", str(scratch)]
+    if deflate_level is not None:
+        args += ["--deflate-level", str(deflate_level)]
     if batches:
         args += ["--batches", str(batches)]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
@@ -172,8 +174,9 @@ def main():
     parser.add_argument("--batches", type=int, default=0, help="stop each run after this many batches (0: epoch)")
     parser.add_argument("--numpy-batches", type=int, default=20, help="batches of the NumPy baseline (after one "
                         "warm-up batch)")
-    parser.add_argument("--deflate-level", type=int, default=4,
-                        help="zlib level of the replicated shards (hiclr bench stream --deflate-level; 0: stored)")
+    parser.add_argument("--deflate-level", type=int, default=None,
+                        help="zlib level of the replicated shards (hiclr bench stream --deflate-level; default: "
+                        "convert's, 0 = stored with a Fletcher-32 checksum)")
     args = parser.parse_args()
     cores = args.workers
     if "HICLR_LIB" not in os.environ:

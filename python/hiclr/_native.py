@@ -8,7 +8,7 @@ from pathlib import Path
 from .errors import LibraryNotFound, LoaderError
 
 LIBRARY_NAME = "libHiCLRLoaderC.so"
-ABI_VERSION = 1
+ABI_VERSION = 2
 ERROR_CAPACITY = 4096
 HEADER = Path(__file__).resolve().parent / "include" / "hiclr_loader.h"
 
@@ -89,6 +89,12 @@ def library():
     lib.hiclr_loader_next.argtypes = [c.c_void_p, c.c_void_p, c.c_void_p, c.POINTER(c.c_void_p),
                                       c.POINTER(c.c_void_p), c.c_int64, c.POINTER(c.c_int64), c.c_char_p,
                                       c.c_size_t]
+    lib.hiclr_loader_next_shared.restype = c.c_int64
+    lib.hiclr_loader_next_shared.argtypes = [c.c_void_p, c.c_void_p, c.c_void_p, c.POINTER(c.c_void_p),
+                                             c.POINTER(c.c_void_p), c.POINTER(c.c_void_p), c.c_int64,
+                                             c.POINTER(c.c_int64), c.c_char_p, c.c_size_t]
+    lib.hiclr_buffer_release.restype = None
+    lib.hiclr_buffer_release.argtypes = [c.c_void_p]
     lib.hiclr_loader_close.restype = None
     lib.hiclr_loader_close.argtypes = [c.c_void_p]
     _library = lib
@@ -161,6 +167,25 @@ class NativeLoader:
         if count < 0:
             raise LoaderError(error.value.decode("utf-8", "replace"))
         return count, index.value
+
+    def next_shared(self, ids, labels, masks, slots, capacity):
+        """The next batch without a copy: fills ids, labels and masks (addresses) and returns (count, batch index,
+        buffers), buffers being one ``(address, owner)`` per data slot, each owner to be released exactly once
+        (``release``); count 0 at the epoch's end."""
+        error = ctypes.create_string_buffer(ERROR_CAPACITY)
+        data_array = (ctypes.c_void_p * slots)()
+        owner_array = (ctypes.c_void_p * slots)()
+        mask_array = (ctypes.c_void_p * len(masks))(*masks)
+        index = ctypes.c_int64(-1)
+        count = self._lib.hiclr_loader_next_shared(self._live(), ids, labels, data_array, owner_array, mask_array,
+                                                   capacity, ctypes.byref(index), error, ERROR_CAPACITY)
+        if count < 0:
+            raise LoaderError(error.value.decode("utf-8", "replace"))
+        return count, index.value, list(zip(data_array, owner_array)) if count else []
+
+    def release(self, owner):
+        """Releases one buffer reference from ``next_shared``."""
+        self._lib.hiclr_buffer_release(owner)
 
     def _live(self):
         if self._handle is None:

@@ -13,6 +13,7 @@ import hiclr._native as native
 PROGRAM = r"""
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "hiclr_loader.h"
 
 int main(int argc, char **argv) {
@@ -43,7 +44,21 @@ int main(int argc, char **argv) {
     hiclr_loader_start(loader, 0, 0, error, sizeof error);
     n = hiclr_loader_next(loader, ids, labels, data, masks, 2, &index, error, sizeof error);
     printf("small: %lld %s\n", (long long)n, error);
+    /* Shared (no copy): batch 0 again, the loader's own buffers equal the copied ones, and stay valid after the
+       loader is closed until each owner is released. */
+    const float *shared[4];
+    void *owners[4];
+    hiclr_loader_start(loader, 0, 0, error, sizeof error);
+    n = hiclr_loader_next(loader, ids, labels, data, masks, 4, &index, error, sizeof error);
+    hiclr_loader_start(loader, 0, 0, error, sizeof error);
+    int64_t m = hiclr_loader_next_shared(loader, ids, labels, shared, owners, masks, 4, &index, error, sizeof error);
+    int equal = n == 4 && m == 4;
+    for (int v = 0; v < 4 && equal; v++) equal = memcmp(shared[v], data[v], sizeof(float) * 4 * HICLR_SAMPLE_FLOATS) == 0;
     hiclr_loader_close(loader);
+    for (int v = 0; v < 4 && equal; v++) equal = memcmp(shared[v], data[v], sizeof(float) * 4 * HICLR_SAMPLE_FLOATS) == 0;
+    for (int v = 0; v < 4; v++) hiclr_buffer_release(owners[v]);
+    hiclr_buffer_release(NULL);
+    printf("shared: %s\n", equal ? "equal" : "different");
     hiclr_loader_close(NULL);
     printf("total %lld\n", (long long)total);
     return 0;
@@ -65,4 +80,5 @@ def test_c_program_against_the_header(shards, tmp_path):
     assert '"batches_per_epoch":4' in lines[1] and '"policy":"pad"' in lines[1]
     assert lines[2:6] == [f"batch {i}: {n} samples" for i, n in enumerate([4, 4, 4, 3])]
     assert lines[6].startswith("small: -1 ") and "capacity 2" in lines[6]
-    assert lines[7] == "total 15"
+    assert lines[7] == "shared: equal"
+    assert lines[8] == "total 15"

@@ -90,6 +90,27 @@ def test_tensors_hold_the_shards_and_the_masks(shards):
     assert masked > 0
 
 
+def test_shared_tensors_outlive_the_stream_and_equal_the_copying_path(shards):
+    """Batches are the Swift buffers themselves (no copy): they stay valid after the stream is closed and garbage
+    is collected, and equal what the copying path (pin_memory's: Swift copies into fresh tensors) delivers."""
+    import gc
+    stream = ht.ShardStream(shards, benchmark="xview", pipeline=PIPELINE, seed=9, batch_size=4, workers=2)
+    batches = list(stream)
+    before = [ht.batch_digest(b) for b in batches]
+    q = batches[0]["q"]
+    assert not q.storage().data_ptr() in [b["k"].storage().data_ptr() for b in batches]
+    stream.close()
+    del stream
+    gc.collect()
+    assert [ht.batch_digest(b) for b in batches] == before
+    copying = ht.ShardStream(shards, benchmark="xview", pipeline=PIPELINE, seed=9, batch_size=4, workers=2)
+    copying._copy = True
+    assert digests(copying) == [(0, i, d) for i, d in enumerate(before)]
+    # Writing into a delivered tensor is allowed and touches nothing else.
+    q.zero_()
+    assert float(batches[0]["k"].abs().sum()) > 0
+
+
 def test_shard_dataset_reads_what_h5py_reads(shards):
     import h5py
     dataset = ht.ShardDataset(shards, benchmark="xsub", part="val", streams=("joint", "bone", "motion"))

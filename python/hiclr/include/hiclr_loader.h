@@ -25,7 +25,7 @@
 extern "C" {
 #endif
 
-#define HICLR_LOADER_ABI_VERSION 1
+#define HICLR_LOADER_ABI_VERSION 2
 
 /* Geometry of one sample of one stream: (C, T, V, M) = (3, 50, 25, 2) float32, C-contiguous. */
 #define HICLR_CHANNELS 3
@@ -100,6 +100,22 @@ int32_t hiclr_loader_start(hiclr_loader *loader, int64_t epoch, int64_t start_ba
 int64_t hiclr_loader_next(hiclr_loader *loader, int64_t *sample_ids, int64_t *labels, float *const *data,
                           uint8_t *const *masks, int64_t capacity, int64_t *batch_index,
                           char *error, size_t error_capacity);
+
+/*
+ * The next batch without a copy: like hiclr_loader_next (same return values, same sample_ids, labels, masks,
+ * capacity and batch_index), but instead of copying the values, writes into data[v * streams + s] the address of
+ * the loader's own buffer of that view and stream (B x HICLR_SAMPLE_FLOATS float32, read-only) and into
+ * owners[v * streams + s] a reference that keeps that buffer alive. The caller must pass each owner to
+ * hiclr_buffer_release exactly once when it no longer reads the buffer; the buffers stay valid after
+ * hiclr_loader_close until then. `data` and `owners` hold views x streams pointers each.
+ */
+int64_t hiclr_loader_next_shared(hiclr_loader *loader, int64_t *sample_ids, int64_t *labels, const float **data,
+                                 void **owners, uint8_t *const *masks, int64_t capacity, int64_t *batch_index,
+                                 char *error, size_t error_capacity);
+
+/* Releases one buffer reference from hiclr_loader_next_shared; the buffer is freed with its last reference.
+   NULL is ignored. */
+void hiclr_buffer_release(void *owner);
 
 /* Stops the background threads and frees the handle. NULL is ignored. */
 void hiclr_loader_close(hiclr_loader *loader);

@@ -1,12 +1,15 @@
 """ShardStream: the Swift loader's batches as a torch IterableDataset, and their digest."""
 
+import ctypes
+import functools
 import hashlib
 import os
+import weakref
 
 import torch
 import torch.distributed as dist
 
-from .._native import NativeLoader
+from .._native import NativeLoader, library
 
 SPECIAL_KEYS = ("index", "label")
 MASK_SUFFIX = "_mask"
@@ -51,8 +54,12 @@ class ShardStream(torch.utils.data.IterableDataset):
     available. ``verify`` (default) checks the part's SHA-256s from the manifest on opening (the whole file,
     metadata included). Without it, a damaged sample chunk still fails the batch that reads it: shards of the
     default ``convert --deflate-level 0`` store each chunk with HDF5's Fletcher-32 checksum, deflated shards
-    fail to inflate (level-0 shards written before the checksum, which have no filter, cannot tell). Each batch
-    is written by Swift straight into freshly allocated tensors (one copy).
+    fail to inflate (level-0 shards written before the checksum, which have no filter, cannot tell).
+
+    No copy: the view tensors are the very buffers the Swift workers built the batch in, handed over with their
+    ownership (a tensor keeps its buffer alive; the memory is freed when the last tensor using it is). Writing
+    into them is allowed (the loader no longer reads them). With ``pin_memory`` (and CUDA) each batch is
+    instead copied once, by Swift, into freshly allocated page-locked tensors.
     """
 
     def __init__(self, shards, benchmark=None, part="train", pipeline="hiclr", seed=0,
@@ -69,6 +76,7 @@ class ShardStream(torch.utils.data.IterableDataset):
                                prefetch=int(prefetch), pad=not drop_last, shuffle=bool(shuffle), rank=int(rank),
                                world=int(world), verify=bool(verify))
         self.pin_memory = bool(pin_memory) and torch.cuda.is_available()
+        self._copy = self.pin_memory  # copy each batch into fresh (page-locked) tensors instead of sharing
         self.epoch = 0
         self._resume = None
         self._position = (0, 0)
@@ -174,15 +182,42 @@ class ShardStream(torch.utils.data.IterableDataset):
         self._position = (epoch, start)
         capacity = self.batch_size
         while True:
-            batch, pointers = self._allocate(capacity)
-            count, index = loader.next_into(*pointers, capacity)
+            if self._copy:
+                batch, pointers = self._allocate(capacity)
+                count, index = loader.next_into(*pointers, capacity)
+                if 0 < count < capacity:
+                    batch = {key: value[:count] for key, value in batch.items()}
+            else:
+                count, index, batch = self._next_shared(loader, capacity)
             if count == 0:
                 self._position = (epoch + 1, 0)
                 return
-            if count < capacity:
-                batch = {key: value[:count] for key, value in batch.items()}
             self._position = (epoch, index + 1)
             yield batch
+
+    def _next_shared(self, loader, capacity):
+        """(count, batch index, batch dict) of the next batch, its view tensors wrapping the Swift buffers."""
+        index_t = torch.empty(capacity, dtype=torch.int64)
+        label_t = torch.empty(capacity, dtype=torch.int64)
+        mask_shape = (capacity, *self.info["mask_shape"])
+        masks = {view: torch.empty(mask_shape, dtype=torch.bool) for view in self.masked}
+        mask_pointers = [masks[view].data_ptr() if view in masks else None for view in self.views]
+        slots = len(self.views) * len(self.streams)
+        count, index, buffers = loader.next_shared(index_t.data_ptr(), label_t.data_ptr(), mask_pointers, slots,
+                                                   capacity)
+        if count == 0:
+            return 0, index, None
+        batch = {"index": index_t[:count], "label": label_t[:count]}
+        shape = (count, *self.info["shape"])
+        floats = count * _sample_floats(tuple(self.info["shape"]))
+        buffers = iter(buffers)
+        for view in self.views:
+            for stream in self.streams:
+                address, owner = next(buffers)
+                batch[view if len(self.streams) == 1 else f"{view}.{stream}"] = _wrap(address, owner, floats, shape)
+            if view in masks:
+                batch[view + MASK_SUFFIX] = masks[view][:count]
+        return count, index, batch
 
     def _allocate(self, capacity):
         """Fresh tensors for one batch, in key order, and the addresses the C call fills."""
@@ -204,6 +239,27 @@ class ShardStream(torch.utils.data.IterableDataset):
             else:
                 masks.append(None)
         return batch, (batch["index"].data_ptr(), batch["label"].data_ptr(), data, masks)
+
+
+@functools.lru_cache(maxsize=None)
+def _sample_floats(shape):
+    out = 1
+    for extent in shape:
+        out *= extent
+    return out
+
+
+@functools.lru_cache(maxsize=64)
+def _float_array(count):
+    return ctypes.c_float * count
+
+
+def _wrap(address, owner, floats, shape):
+    """A float32 tensor of ``shape`` over the Swift buffer at ``address`` that releases ``owner`` (once) when the
+    last tensor viewing it is gone."""
+    array = _float_array(floats).from_address(address)
+    weakref.finalize(array, library().hiclr_buffer_release, owner)
+    return torch.frombuffer(array, dtype=torch.float32).view(shape)
 
 
 def batch_digest(batch):

@@ -30,6 +30,8 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", path: "Sources/C/CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"])]),
+        // Not a library: one inline header (a whole-vector square root for CounterRandom).
+        .systemLibrary(name: "CVectorSqrt", path: "Sources/C/CVectorSqrt"),
 
         // Typed wrappers over the C libraries.
         .target(name: "HDF5", dependencies: ["CHDF5", "CDeflate"]),
@@ -40,7 +42,7 @@ let package = Package(
         .target(name: "SkeletonCore"),
         // The one counter-based random family (Philox4x32-10 keyed by seed, epoch, sample, branch, stage), below
         // Augment, Loader and the engine.
-        .target(name: "CounterRandom", swiftSettings: optimizedEvenInDebug),
+        .target(name: "CounterRandom", dependencies: ["CVectorSqrt"], swiftSettings: optimizedEvenInDebug),
         .target(name: "RawData", dependencies: ["SkeletonCore"]),
         .target(name: "Preprocess", dependencies: ["SkeletonCore", "RawData"]),
         .target(name: "Shards", dependencies: ["SkeletonCore", "HDF5",

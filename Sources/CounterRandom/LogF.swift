@@ -80,4 +80,3 @@ extension LogF {
         for i in 0..<xs.count { y[i] = log(x[i], table: table) }
     }
 }
-

@@ -26,35 +26,6 @@ public enum Philox4x32 {
         return c
     }
 
-    /// Four blocks at once, one per SIMD lane: lane i is `block(counter: (c0[i], c1, c2, c3), key: key)`.
-    /// Returns the four output words of every lane (word j of lane i is `words.j[i]`).
-    @inlinable @inline(__always)
-    public static func blocks(c0: SIMD4<UInt32>, c1: UInt32, c2: UInt32, c3: UInt32, key: (UInt32, UInt32))
-        -> (SIMD4<UInt32>, SIMD4<UInt32>, SIMD4<UInt32>, SIMD4<UInt32>) {
-        var x0 = c0, x1 = SIMD4(repeating: c1), x2 = SIMD4(repeating: c2), x3 = SIMD4(repeating: c3)
-        let m0 = SIMD4<UInt64>(repeating: UInt64(multiplier0)), m1 = SIMD4<UInt64>(repeating: UInt64(multiplier1))
-        // The rounds unrolled, each with its key words already in every lane (key + round · Weyl constant).
-        @inline(__always) func round(_ k0: UInt32, _ k1: UInt32) {
-            let p0 = SIMD4<UInt64>(truncatingIfNeeded: x0) &* m0
-            let p1 = SIMD4<UInt64>(truncatingIfNeeded: x2) &* m1
-            let hi0 = SIMD4<UInt32>(truncatingIfNeeded: p0 &>> 32), lo0 = SIMD4<UInt32>(truncatingIfNeeded: p0)
-            let hi1 = SIMD4<UInt32>(truncatingIfNeeded: p1 &>> 32), lo1 = SIMD4<UInt32>(truncatingIfNeeded: p1)
-            (x0, x1, x2, x3) = (hi1 ^ x1 ^ SIMD4(repeating: k0), lo1, hi0 ^ x3 ^ SIMD4(repeating: k1), lo0)
-        }
-        let k0 = key.0, k1 = key.1
-        round(k0, k1)
-        round(k0 &+ weyl0, k1 &+ weyl1)
-        round(k0 &+ 2 &* weyl0, k1 &+ 2 &* weyl1)
-        round(k0 &+ 3 &* weyl0, k1 &+ 3 &* weyl1)
-        round(k0 &+ 4 &* weyl0, k1 &+ 4 &* weyl1)
-        round(k0 &+ 5 &* weyl0, k1 &+ 5 &* weyl1)
-        round(k0 &+ 6 &* weyl0, k1 &+ 6 &* weyl1)
-        round(k0 &+ 7 &* weyl0, k1 &+ 7 &* weyl1)
-        round(k0 &+ 8 &* weyl0, k1 &+ 8 &* weyl1)
-        round(k0 &+ 9 &* weyl0, k1 &+ 9 &* weyl1)
-        return (x0, x1, x2, x3)
-    }
-
     /// Array form of `block(counter:key:)`, for tests and tools.
     public static func block(counter: [UInt32], key: [UInt32]) -> [UInt32] {
         precondition(counter.count == 4 && key.count == 2, "Philox4x32 needs 4 counter and 2 key words")

@@ -18,7 +18,7 @@ public struct RandomStream: Sendable, Equatable, Codable {
     /// The stream's key.
     public let key: RandomKey
     /// Number of words consumed so far.
-    public private(set) var position: UInt64
+    public internal(set) var position: UInt64
     private var b0: UInt32 = 0, b1: UInt32 = 0, b2: UInt32 = 0, b3: UInt32 = 0
 
     /// A stream at word `position` of `key`.
@@ -52,7 +52,7 @@ public struct RandomStream: Sendable, Equatable, Codable {
     }
 
     @inline(__always)
-    private mutating func refill() {
+    mutating func refill() {
         let out = Philox4x32.block(counter: key.counter(block: UInt32(truncatingIfNeeded: position >> 2)),
                                    key: key.philoxKey)
         (b0, b1, b2, b3) = out
@@ -113,106 +113,6 @@ public struct RandomStream: Sendable, Equatable, Codable {
     /// One standard normal value (z₀ of a polar-method pair; z₁ is discarded).
     public mutating func nextNormal() -> Float {
         normalPair().0
-    }
-
-    /// Fills `words` with the stream's next `words.count` words (the same words `nextUInt32()` would give),
-    /// computing whole blocks four at a time.
-    public mutating func fill(_ words: UnsafeMutableBufferPointer<UInt32>) {
-        var i = 0
-        let n = words.count
-        while i < n && position & 3 != 0 {
-            words[i] = nextUInt32()
-            i += 1
-        }
-        let key = self.key.philoxKey
-        let c1 = UInt32(self.key.branch) << 16 | UInt32(self.key.stage)
-        while n - i >= 16 {
-            let block = UInt32(truncatingIfNeeded: position >> 2)
-            let out = Philox4x32.blocks(c0: SIMD4(block, block &+ 1, block &+ 2, block &+ 3), c1: c1,
-                                        c2: self.key.sample, c3: self.key.epoch, key: key)
-            for lane in 0..<4 {
-                words[i + 4 * lane] = out.0[lane]
-                words[i + 4 * lane + 1] = out.1[lane]
-                words[i + 4 * lane + 2] = out.2[lane]
-                words[i + 4 * lane + 3] = out.3[lane]
-            }
-            i += 16
-            position &+= 16
-        }
-        while i < n {
-            words[i] = nextUInt32()
-            i += 1
-        }
-    }
-
-    /// Adds `mean + std · N(0, 1)` to each of `count` values, in index order: the i-th accepted pair feeds z₀ to
-    /// value 2i and z₁ to value 2i+1 (an odd last value gets z₀ only).
-    public mutating func addNormals(to values: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
-        let batch = 256
-        let pairsPerRound = batch / 2
-        // Per round: the candidate pairs' u, v, s (vectorisable); the accepted ones compacted in order (every pair
-        // is written at slot m, and m advances only past accepted ones); f = √(−2 ln s / s) for them; then the
-        // additions. The arithmetic of every value is the same as pair by pair (`normalPair`).
-        let logTable = LogF.table
-        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: batch) { words in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 6 * pairsPerRound) { floats in
-                let us = floats.baseAddress!, vs = us + pairsPerRound, ss = vs + pairsPerRound
-                let cu = ss + pairsPerRound, cv = cu + pairsPerRound, cf = cv + pairsPerRound
-                var i = 0
-                while i < count {
-                    // Enough words for the pairs still needed, if none were rejected; rejected pairs leave the
-                    // rest for the next round. Words left over go back: the stream position only counts used
-                    // words.
-                    let pairsNeeded = (count - i + 1) / 2
-                    let take = min(batch, 2 * pairsNeeded)
-                    let pairs = take / 2
-                    let start = position
-                    fill(UnsafeMutableBufferPointer(rebasing: words[0..<take]))
-                    let w = words.baseAddress!
-                    for p in 0..<pairs {
-                        let u = Float(w[2 * p] >> 8) * 0x1p-23 - 1
-                        let v = Float(w[2 * p + 1] >> 8) * 0x1p-23 - 1
-                        us[p] = u
-                        vs[p] = v
-                        ss[p] = u * u + v * v
-                    }
-                    // Accepted pairs in order, stopping at the one that completes the values still needed.
-                    var m = 0, consumed = pairs
-                    for p in 0..<pairs {
-                        let s = ss[p]
-                        cu[m] = us[p]
-                        cv[m] = vs[p]
-                        cf[m] = s
-                        m &+= (s < 1 && s > 0) ? 1 : 0
-                        if m == pairsNeeded {
-                            consumed = p + 1
-                            break
-                        }
-                    }
-                    for k in 0..<m {
-                        let s = cf[k]
-                        cf[k] = (-2 * LogF.log(s, table: logTable) / s).squareRoot()
-                    }
-                    // Whole pairs; an odd last value (only in the call's last round) takes z₀ alone.
-                    let whole = min(m, (count - i) / 2)
-                    let out = values + i
-                    for k in 0..<whole {
-                        let f = cf[k]
-                        out[2 * k] += mean + std * (cu[k] * f)
-                        out[2 * k + 1] += mean + std * (cv[k] * f)
-                    }
-                    if whole < m { out[2 * whole] += mean + std * (cu[whole] * cf[whole]) }
-                    i += 2 * m
-                    rewind(to: start + UInt64(2 * consumed))
-                }
-            }
-        }
-    }
-
-    /// Moves the stream to word `newPosition`.
-    private mutating func rewind(to newPosition: UInt64) {
-        position = newPosition
-        if position & 3 != 0 { refill() }
     }
 
     /// Two independent standard normals (Marsaglia's polar method).

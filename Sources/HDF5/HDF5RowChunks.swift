@@ -11,6 +11,8 @@ extension HDF5Dataset {
         var codec: HDF5ChunkCodec
         var elementType: HDF5ElementType
         var rowShape: [Int]
+        /// Rows of axis 0 when the file is open read-only (they cannot change then), else nil: ask each time.
+        var fixedRows: Int?
         var rowElements: Int { rowShape.reduce(1, *) }
     }
 
@@ -29,11 +31,32 @@ extension HDF5Dataset {
             }
             if !dims.isEmpty, chunk == [1] + dims.dropFirst(),
                let codec = HDF5ChunkCodec(filters: try filters, elementSize: size) {
-                layout = RowChunkLayout(codec: codec, elementType: element, rowShape: Array(dims.dropFirst()))
+                layout = RowChunkLayout(codec: codec, elementType: element, rowShape: Array(dims.dropFirst()),
+                                        fixedRows: isReadOnly() ? dims[0] : nil)
             }
         }
         rowChunkCache = RowChunkCacheBox(layout: layout)
         return layout
+    }
+
+    /// Whether the dataset's file is open read-only (in this process: libhdf5 opens a file once); false when
+    /// that cannot be told. Call with the lock held.
+    ///
+    /// The corresponding C functions are `H5Iget_file_id` and `H5Fget_intent`.
+    private func isReadOnly() -> Bool {
+        guard let id = try? handle.id(for: "query file intent") else { return false }
+        let file = H5Iget_file_id(id)
+        guard file >= 0 else {
+            _ = H5Eclear2(hiclr_H5E_DEFAULT())
+            return false
+        }
+        defer { _ = H5Fclose(file) }
+        var intent: UInt32 = 0
+        guard H5Fget_intent(file, &intent) >= 0 else {
+            _ = H5Eclear2(hiclr_H5E_DEFAULT())
+            return false
+        }
+        return intent & hiclr_H5F_ACC_RDWR() == 0
     }
 
     /// Writes rows `rows` of axis 0 from `values`, compressing row chunks on up to `parallelism` threads
@@ -119,38 +142,45 @@ extension HDF5Dataset {
     /// Reads row `row` of axis 0 (one chunk) into `buffer`, decompressing outside the libhdf5 lock, so many
     /// threads can read at once. Falls back to `read(rows:into:)` for datasets without one-row chunks.
     ///
+    /// The stored chunk lands in a reused buffer (`ChunkBufferPool`), not a fresh one: a fresh 30 KB array
+    /// per sample cost more (zeroing it, and the kernel's page faults) than checking and copying it.
+    ///
     /// The corresponding C functions are `H5Dget_chunk_storage_size` and `H5Dread_chunk`.
     public func readRow<T: HDF5Numeric>(_ row: Int, into buffer: UnsafeMutableBufferPointer<T>) throws {
         let operation = "read row chunk"
-        let fetched: (RowChunkLayout, [UInt8], UInt32)? = try HDF5Library.locked {
+        let fetched: (RowChunkLayout, UnsafeMutableRawBufferPointer, Int, UInt32)? = try HDF5Library.locked {
             guard let layout = try rowChunkLayout(), layout.elementType == T.hdf5ElementType,
                   buffer.count == layout.rowElements else { return nil }
             let id = try handle.id(for: operation)
-            let total = try shape[0]
+            let total = try layout.fixedRows ?? shape[0]
             guard row >= 0, row < total else {
                 throw HDF5Error(operation: operation, path: filePath, object: objectName,
                                 message: "row \(row) outside 0..<\(total)")
             }
-            var offset = [hsize_t](repeating: 0, count: layout.rowShape.count + 1)
-            offset[0] = hsize_t(row)
-            var size: hsize_t = 0
-            guard H5Dget_chunk_storage_size(id, offset, &size) >= 0, size > 0 else {
-                _ = H5Eclear2(hiclr_H5E_DEFAULT())
-                return nil  // chunk never written: the hyperslab read gives the fill value
+            return try withUnsafeTemporaryAllocation(of: hsize_t.self, capacity: layout.rowShape.count + 1) { offset in
+                offset.initialize(repeating: 0)
+                offset[0] = hsize_t(row)
+                var size: hsize_t = 0
+                guard H5Dget_chunk_storage_size(id, offset.baseAddress, &size) >= 0, size > 0 else {
+                    _ = H5Eclear2(hiclr_H5E_DEFAULT())
+                    return nil  // chunk never written: the hyperslab read gives the fill value
+                }
+                let bytes = ChunkBufferPool.shared.take(bytes: Int(size))
+                var mask: UInt32 = 0
+                guard H5Dread_chunk(id, hiclr_H5P_DEFAULT(), offset.baseAddress, &mask, bytes.baseAddress) >= 0 else {
+                    ChunkBufferPool.shared.give(bytes)
+                    throw HDF5Error.fromStack(operation: operation, path: filePath, object: objectName)
+                }
+                return (layout, bytes, Int(size), mask)
             }
-            var bytes = [UInt8](repeating: 0, count: Int(size))
-            var mask: UInt32 = 0
-            _ = try check(H5Dread_chunk(id, hiclr_H5P_DEFAULT(), offset, &mask, &bytes), operation,
-                          path: filePath, object: objectName)
-            return (layout, bytes, mask)
         }
-        guard let (layout, bytes, mask) = fetched else {
+        guard let (layout, bytes, size, mask) = fetched else {
             return try read(rows: row..<(row + 1), into: buffer)
         }
+        defer { ChunkBufferPool.shared.give(bytes) }
         do {
-            try bytes.withUnsafeBytes { stored in
-                try layout.codec.decode(stored, filterMask: mask, into: UnsafeMutableRawBufferPointer(buffer))
-            }
+            try layout.codec.decode(UnsafeRawBufferPointer(rebasing: bytes[..<size]), filterMask: mask,
+                                    into: UnsafeMutableRawBufferPointer(buffer))
         } catch let error as HDF5Error {
             throw HDF5Error(operation: operation, path: filePath, object: "\(objectName) row \(row)",
                             message: error.message)

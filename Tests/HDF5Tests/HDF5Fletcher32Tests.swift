@@ -52,8 +52,10 @@ final class HDF5Fletcher32Tests: XCTestCase {
     }
 
     func testChecksumMatchesTheCLoopOnEveryLengthAndEdgePattern() {
-        // Lengths around the 8-word groups, the 360-group blocks (5760 bytes) and the shard chunk (30,000).
-        let lengths = Array(1...70) + [4095, 4096, 5759, 5760, 5761, 5776, 11_521, 30_000, 30_001, 100_003]
+        // Lengths around the 8-word groups, the 16-group runs (256 bytes), the 352-group blocks (5632 bytes),
+        // the C loop's 360-word folds (720 bytes) and the shard chunk (30,000).
+        let lengths = Array(1...70) + [255, 256, 257, 272, 719, 720, 721, 4095, 4096, 5631, 5632, 5633, 5648,
+                                       5759, 5760, 5761, 5776, 11_263, 11_264, 11_265, 11_521, 30_000, 30_001, 100_003]
         for length in lengths {
             var patterns: [(String, [UInt8])] = [
                 ("random", pseudoRandomBytes(length, seed: UInt64(length))),

@@ -21,6 +21,7 @@ import argparse
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -164,6 +165,62 @@ def run_swift_bench(hiclr, shards, samples, workers, scratch, batches, deflate_l
     return float(match.group(2)), float(match.group(3))
 
 
+def time_shard_stream(shards, pipeline, cores, batches):
+    """(samples/s over the whole epoch, samples/s from the first batch on, samples per CPU-second of the whole
+    process, samples) of one ShardStream epoch; (a) times the whole epoch as `hiclr bench stream` does, (b) from
+    the first batch received to the last, so that neither the DataLoader's process start-up nor the Swift
+    workers' is counted."""
+    stream = ht.ShardStream(shards, pipeline=pipeline, seed=1, batch_size=128, workers=cores, prefetch=2 * cores,
+                            verify=False)
+    limit = batches or len(stream)
+    count = first_count = 0
+    cpu0 = process_cpu_seconds()
+    begin = time.perf_counter()
+    for i, batch in enumerate(stream):
+        if i == 0:
+            start = time.perf_counter()
+            first_count = batch["q"].shape[0]
+        count += batch["q"].shape[0]
+        if i + 1 >= limit:
+            break
+    end = time.perf_counter()
+    cpu = process_cpu_seconds() - cpu0
+    stream.close()
+    return count / (end - begin), (count - first_count) / (end - start), count / max(cpu, 1e-9), count
+
+
+def time_data_loader(dataset, cores, batches):
+    """Samples/s of the NumPy feeder through a DataLoader with `cores` worker processes, from the first batch on."""
+    loader = torch.utils.data.DataLoader(dataset, batch_size=128, shuffle=True, num_workers=cores,
+                                         persistent_workers=False, prefetch_factor=2)
+    n = 0
+    for i, batch in enumerate(loader):
+        if i == 0:
+            start = time.perf_counter()
+        else:
+            n += batch["q"].shape[0]
+        if i >= batches:
+            break
+    seconds = time.perf_counter() - start
+    del loader
+    return n / seconds
+
+
+def time_single_process(dataset, batches):
+    """Per core on a loaded machine: the NumPy feeder's samples per CPU-second, one process calling dataset[i]
+    (what each DataLoader worker does, without the DataLoader's pickling and collation, so this favours the
+    baseline), torch on one thread as in a worker."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    m = min(len(dataset), 128 * batches)
+    cpu0 = time.process_time()
+    for i in range(m):
+        dataset[i]
+    rate = m / (time.process_time() - cpu0)
+    torch.set_num_threads(threads)
+    return rate
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shards", required=True, help="shard directory to replicate (e.g. demo-out/bench-ntu60)")
@@ -177,71 +234,49 @@ def main():
     parser.add_argument("--deflate-level", type=int, default=None,
                         help="zlib level of the replicated shards (hiclr bench stream --deflate-level; default: "
                         "convert's, 0 = stored with a Fletcher-32 checksum)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each side, alternating; the best of each is "
+                        "compared")
     args = parser.parse_args()
     cores = args.workers
     if "HICLR_LIB" not in os.environ:
         os.environ["HICLR_LIB"] = str(Path(args.hiclr).parent / "libHiCLRLoaderC.so")
 
     with tempfile.TemporaryDirectory(prefix="hiclr-bench-torch-") as scratch:
-        swift_rate, swift_cpu_rate = run_swift_bench(args.hiclr, args.shards, args.samples, cores, scratch, args.batches,
-                                     args.deflate_level)
+        # Each side is measured --repeat times, alternating, and its best run is kept: on a shared machine a run
+        # is only ever slowed down by its neighbours, so the best run is each side's own speed.
+        swift, shard_stream, data_loader, single = [], [], [], []
         replicated = Path(scratch) / "shards"
-
-        stream = ht.ShardStream(replicated, pipeline=args.pipeline, seed=1, batch_size=128, workers=cores,
-                                prefetch=2 * cores, verify=False)
-        limit = args.batches or len(stream)
-        # (a) times the whole epoch, as `hiclr bench stream` does; (b) times both sides from the first batch
-        # received to the last, so that neither the DataLoader's process start-up nor the Swift workers' is counted.
-        count = first_count = 0
-        cpu0 = process_cpu_seconds()
-        begin = time.perf_counter()
-        for i, batch in enumerate(stream):
-            if i == 0:
-                start = time.perf_counter()
-                first_count = batch["q"].shape[0]
-            count += batch["q"].shape[0]
-            if i + 1 >= limit:
-                break
-        end = time.perf_counter()
-        torch_cpu = process_cpu_seconds() - cpu0
-        stream.close()
-        torch_seconds = end - begin
-        torch_rate = count / torch_seconds
-        torch_rate_warm = (count - first_count) / (end - start)
-
-        dataset = NumpyFourViews(replicated, limit=128 * (args.numpy_batches + 1))
-        loader = torch.utils.data.DataLoader(dataset, batch_size=128, shuffle=True, num_workers=cores,
-                                             persistent_workers=False, prefetch_factor=2)
-        n = 0
-        for i, batch in enumerate(loader):
-            if i == 0:
-                start = time.perf_counter()
-            else:
-                n += batch["q"].shape[0]
-            if i >= args.numpy_batches:
-                break
-        numpy_seconds = time.perf_counter() - start
-        numpy_rate = n / numpy_seconds
-        del loader
-
-        # Per core on a loaded machine: the NumPy feeder's samples per CPU-second, one process calling
-        # dataset[i] (what each DataLoader worker does, without the DataLoader's pickling and collation, so this
-        # favours the baseline), torch on one thread as in a worker.
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        m = min(len(dataset), 128 * args.numpy_batches)
-        cpu0 = time.process_time()
-        for i in range(m):
-            dataset[i]
-        numpy_cpu_rate = m / (time.process_time() - cpu0)
-        torch.set_num_threads(threads)
+        dataset = None
+        for r in range(args.repeat):
+            swift.append(run_swift_bench(args.hiclr, args.shards, args.samples, cores, Path(scratch) / f"run{r}",
+                                         args.batches, args.deflate_level))
+            shards = Path(scratch) / f"run{r}" / "shards"
+            shard_stream.append(time_shard_stream(shards, args.pipeline, cores, args.batches))
+            if dataset is None:
+                dataset = NumpyFourViews(shards, limit=128 * (args.numpy_batches + 1))
+            data_loader.append(time_data_loader(dataset, cores, args.numpy_batches))
+            single.append(time_single_process(dataset, args.numpy_batches))
+            if r + 1 < args.repeat:
+                shutil.rmtree(Path(scratch) / f"run{r}")
+            print(f"run {r + 1}/{args.repeat}: bench stream {swift[-1][0]:.0f} samples/s, {swift[-1][1]:.0f} "
+                  f"samples/cpu-s; ShardStream {shard_stream[-1][0]:.0f} samples/s ({shard_stream[-1][1]:.0f} from "
+                  f"its first batch on), {shard_stream[-1][2]:.0f} samples/cpu-s; DataLoader {data_loader[-1]:.0f} "
+                  f"samples/s; NumPy one process {single[-1]:.0f} samples/cpu-s", flush=True)
+        swift_rate = max(x[0] for x in swift)
+        swift_cpu_rate = max(x[1] for x in swift)
+        torch_rate = max(x[0] for x in shard_stream)
+        torch_rate_warm = max(x[1] for x in shard_stream)
+        torch_cpu_rate = max(x[2] for x in shard_stream)
+        count = shard_stream[0][3]
+        numpy_rate = max(data_loader)
+        numpy_cpu_rate = max(single)
 
     overhead = 1 - torch_rate / swift_rate
-    overhead_cpu = 1 - (count / max(torch_cpu, 1e-9)) / swift_cpu_rate
-    torch_cpu_rate = count / max(torch_cpu, 1e-9)
-    print(f"ShardStream into torch: {count} samples in {torch_seconds:.2f} s: {torch_rate:.0f} samples/s, "
+    overhead_cpu = 1 - torch_cpu_rate / swift_cpu_rate
+    print(f"best of {args.repeat} runs each:")
+    print(f"ShardStream into torch: {count} samples per epoch: {torch_rate:.0f} samples/s, "
           f"{torch_cpu_rate:.0f} samples/cpu-s ({cores} Swift workers, batch 128, views q,k,q1,q2)")
-    print(f"NumPy 4-view augmentation + DataLoader ({cores} worker processes): {n} samples in {numpy_seconds:.2f} s: "
+    print(f"NumPy 4-view augmentation + DataLoader ({cores} worker processes, {args.numpy_batches} batches): "
           f"{numpy_rate:.0f} samples/s; one process, dataset[i]: {numpy_cpu_rate:.0f} samples/cpu-s")
     print(f"(a) overhead vs hiclr bench stream: wall {100 * overhead:.1f} % ({torch_rate:.0f} vs {swift_rate:.0f} "
           f"samples/s), CPU {100 * overhead_cpu:.1f} % ({torch_cpu_rate:.0f} vs {swift_cpu_rate:.0f} samples/cpu-s) "

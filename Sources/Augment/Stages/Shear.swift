@@ -93,33 +93,59 @@ struct LinearMap {
     @inline(__always)
     func apply(from source: UnsafePointer<Float>, to clip: ClipBuffer,
                flip: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>? = nil, frame: (Int) -> Int) {
-        let n = clip.channelStride, stride = ClipBuffer.frameStride
+        let n = clip.channelStride
         let a = SIMD3<Float>(rows.0), b = SIMD3<Float>(rows.1), c = SIMD3<Float>(rows.2)
         let unit = a.x == 1 && b.y == 1 && c.z == 1
-        for t in 0..<clip.frames {
-            let from = frame(t) * stride, to = t * stride
+        Self.forEachRun(frames: clip.frames, frame: frame) { to, from, count in
             let sx = source + from, sy = source + n + from, sz = source + 2 * n + from
             let x = clip.values + to, y = clip.values + n + to, z = clip.values + 2 * n + to
             if unit {
-                for i in 0..<stride {
+                for i in 0..<count {
                     let px = sx[i], py = sy[i], pz = sz[i]
                     x[i] = px + a.y * py + a.z * pz
                     y[i] = b.x * px + py + b.z * pz
                     z[i] = c.x * px + c.y * py + pz
                 }
             } else {
-                for i in 0..<stride {
+                for i in 0..<count {
                     let px = sx[i], py = sy[i], pz = sz[i]
                     x[i] = a.x * px + a.y * py + a.z * pz
                     y[i] = b.x * px + b.y * py + b.z * pz
                     z[i] = c.x * px + c.y * py + c.z * pz
                 }
             }
-            if let flip {
-                SpatialFlip.flipRow(x, runs: flip)
-                SpatialFlip.flipRow(y, runs: flip)
-                SpatialFlip.flipRow(z, runs: flip)
-            }
+            if let flip { Self.flipRows(x, y, z, count: count, runs: flip) }
+        }
+    }
+
+    /// Calls `body(to, from, count)` for the runs of output frames whose source frames (`frame(t)`) follow each
+    /// other: `count` values starting at value offset `to` of the output channel and `from` of the source
+    /// channel, so that the maps run one long loop per run (the middle of a crop is one run; each reflected
+    /// frame is its own).
+    @inline(__always)
+    static func forEachRun(frames: Int, frame: (Int) -> Int, _ body: (Int, Int, Int) -> Void) {
+        let stride = ClipBuffer.frameStride
+        var t = 0
+        while t < frames {
+            let first = frame(t)
+            var end = t + 1
+            while end < frames && frame(end) == first + (end - t) { end += 1 }
+            body(t * stride, first * stride, (end - t) * stride)
+            t = end
+        }
+    }
+
+    /// Flips the joints of every output row (frame) in the `count` values of each channel.
+    @inline(__always)
+    static func flipRows(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                         _ z: UnsafeMutablePointer<Float>, count: Int,
+                         runs: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>) {
+        var row = 0
+        while row < count {
+            SpatialFlip.flipRow(x + row, runs: runs)
+            SpatialFlip.flipRow(y + row, runs: runs)
+            SpatialFlip.flipRow(z + row, runs: runs)
+            row += ClipBuffer.frameStride
         }
     }
 
@@ -127,14 +153,13 @@ struct LinearMap {
     /// by `frame`, in one pass; `flip` as in `apply(from:to:flip:frame:)`.
     static func apply(_ first: LinearMap, then second: LinearMap, from source: UnsafePointer<Float>, to clip: ClipBuffer,
                       flip: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>? = nil, frame: (Int) -> Int) {
-        let n = clip.channelStride, stride = ClipBuffer.frameStride
+        let n = clip.channelStride
         let a = SIMD3<Float>(first.rows.0), b = SIMD3<Float>(first.rows.1), c = SIMD3<Float>(first.rows.2)
         let d = SIMD3<Float>(second.rows.0), e = SIMD3<Float>(second.rows.1), f = SIMD3<Float>(second.rows.2)
-        for t in 0..<clip.frames {
-            let from = frame(t) * stride, to = t * stride
+        forEachRun(frames: clip.frames, frame: frame) { to, from, count in
             let sx = source + from, sy = source + n + from, sz = source + 2 * n + from
             let x = clip.values + to, y = clip.values + n + to, z = clip.values + 2 * n + to
-            for i in 0..<stride {
+            for i in 0..<count {
                 let px = sx[i], py = sy[i], pz = sz[i]
                 let qx = a.x * px + a.y * py + a.z * pz
                 let qy = b.x * px + b.y * py + b.z * pz
@@ -143,11 +168,7 @@ struct LinearMap {
                 y[i] = e.x * qx + e.y * qy + e.z * qz
                 z[i] = f.x * qx + f.y * qy + f.z * qz
             }
-            if let flip {
-                SpatialFlip.flipRow(x, runs: flip)
-                SpatialFlip.flipRow(y, runs: flip)
-                SpatialFlip.flipRow(z, runs: flip)
-            }
+            if let flip { flipRows(x, y, z, count: count, runs: flip) }
         }
     }
 

@@ -108,32 +108,6 @@ final class RandomStreamTests: XCTestCase {
         XCTAssertEqual((0..<9).map { _ in restored.nextUInt32() }, (0..<9).map { _ in s.nextUInt32() })
     }
 
-    func testBulkFillGivesTheSameWordsAsOneAtATime() {
-        for (skip, count) in [(0, 16), (0, 37), (1, 40), (2, 3), (3, 64), (5, 1), (6, 0)] {
-            var a = RandomStream(seed: 0xDEAD_BEEF_0042, epoch: 9, sample: 123_456, branch: 3, stage: 7)
-            for _ in 0..<skip { _ = a.nextUInt32() }
-            var b = a
-            var words = [UInt32](repeating: 0, count: count)
-            words.withUnsafeMutableBufferPointer { a.fill($0) }
-            XCTAssertEqual(words, (0..<count).map { _ in b.nextUInt32() }, "skip \(skip), count \(count)")
-            XCTAssertEqual(a, b)
-            XCTAssertEqual(a.nextUInt32(), b.nextUInt32())
-        }
-        // addNormals consumes exactly the words its accepted and rejected pairs used, in bulk or one by one.
-        var bulk = RandomStream(seed: 3, epoch: 0, sample: 0, branch: 0, stage: 0)
-        var single = bulk
-        var values = [Float](repeating: 0, count: 1001)
-        bulk.addNormals(to: &values, count: values.count, mean: 0, std: 1)
-        var expected = [Float]()
-        while expected.count < values.count {
-            let (z0, z1) = single.normalPair()
-            expected.append(z0)
-            if expected.count < values.count { expected.append(z1) }
-        }
-        XCTAssertEqual(values, expected)
-        XCTAssertEqual(bulk, single)
-    }
-
     func testChooseGivesDistinctValues() {
         var s = RandomStream(seed: 5, epoch: 0, sample: 0, branch: 0, stage: 0)
         for k in [0, 1, 2, 12, 25] {

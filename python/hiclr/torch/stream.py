@@ -3,6 +3,7 @@
 import ctypes
 import functools
 import hashlib
+import math
 import os
 import weakref
 
@@ -209,7 +210,7 @@ class ShardStream(torch.utils.data.IterableDataset):
             return 0, index, None
         batch = {"index": index_t[:count], "label": label_t[:count]}
         shape = (count, *self.info["shape"])
-        floats = count * _sample_floats(tuple(self.info["shape"]))
+        floats = count * math.prod(self.info["shape"])
         buffers = iter(buffers)
         for view in self.views:
             for stream in self.streams:
@@ -239,14 +240,6 @@ class ShardStream(torch.utils.data.IterableDataset):
             else:
                 masks.append(None)
         return batch, (batch["index"].data_ptr(), batch["label"].data_ptr(), data, masks)
-
-
-@functools.lru_cache(maxsize=None)
-def _sample_floats(shape):
-    out = 1
-    for extent in shape:
-        out *= extent
-    return out
 
 
 @functools.lru_cache(maxsize=64)

@@ -127,6 +127,32 @@ public struct ClipBuffer {
     func copyToScratch() {
         scratch.update(from: values, count: count)
     }
+
+    /// Exchanges the `count` floats at `a` and `b` (not overlapping), sixteen, then four, then one at a time (the
+    /// flips' swaps: whole frames for time_flip, runs of joints for spatial_flip).
+    @inline(__always)
+    static func swap(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, count: Int) {
+        let x = UnsafeMutableRawPointer(a), y = UnsafeMutableRawPointer(b)
+        @inline(__always) func exchange<T>(_: T.Type, at offset: Int) {
+            let t = x.loadUnaligned(fromByteOffset: offset, as: T.self)
+            x.storeBytes(of: y.loadUnaligned(fromByteOffset: offset, as: T.self), toByteOffset: offset, as: T.self)
+            y.storeBytes(of: t, toByteOffset: offset, as: T.self)
+        }
+        let bytes = 4 * count
+        var offset = 0
+        while offset + 64 <= bytes {
+            exchange(SIMD16<Float>.self, at: offset)
+            offset += 64
+        }
+        while offset + 16 <= bytes {
+            exchange(SIMD4<Float>.self, at: offset)
+            offset += 16
+        }
+        while offset < bytes {
+            exchange(Float.self, at: offset)
+            offset += 4
+        }
+    }
 }
 
 extension SkeletonClip {

@@ -59,37 +59,36 @@ public struct GaussianBlur: AugmentationStage {
 
     /// The kernel weights for `sigma`.
     public func weights(sigma: Double) -> [Float] {
+        [Float](unsafeUninitializedCapacity: kernel) { w, initialized in
+            fillWeights(sigma: sigma, into: w)
+            initialized = kernel
+        }
+    }
+
+    /// Writes the `kernel` weights for `sigma` into `w`: each exp evaluated once, summed in index order in Double,
+    /// scaled by 1 / sum when `normalize`, then rounded to Float.
+    func fillWeights(sigma: Double, into w: UnsafeMutableBufferPointer<Float>) {
         let radius = kernel / 2
-        var w = (0..<kernel).map { i -> Double in
-            let k = Double(i - radius)
-            return exp(-(k * k) / (2 * sigma * sigma))
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: kernel) { g in
+            var sum = 0.0
+            for i in 0..<kernel {
+                let k = Double(i - radius)
+                g[i] = exp(-(k * k) / (2 * sigma * sigma))
+                sum += g[i]
+            }
+            let scale = normalize ? 1 / sum : 1
+            for i in 0..<kernel { w[i] = Float(g[i] * scale) }
         }
-        if normalize {
-            let scale = 1 / w.reduce(0, +)
-            w = w.map { $0 * scale }
-        }
-        return w.map { Float($0) }
     }
 
     public func apply(_ p: Parameters, to clip: ClipBuffer) {
         let frames = clip.frames
         guard frames > 0, kernel >= 1, kernel <= Self.maxKernel, p.sigma > 0 else { return }
-        let radius = kernel / 2
         clip.copyToScratch()
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: kernel) { g in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: kernel) { w in
-                // The same values as `weights(sigma:)`, each exp evaluated once.
-                var sum = 0.0
-                for i in 0..<kernel {
-                    let k = Double(i - radius)
-                    g[i] = exp(-(k * k) / (2 * p.sigma * p.sigma))
-                    sum += g[i]
-                }
-                let scale = normalize ? 1 / sum : 1
-                for i in 0..<kernel { w[i] = Float(g[i] * scale) }
-                TemporalCorrelation.correlate(weights: UnsafeBufferPointer(w), frames: frames,
-                                              source: UnsafePointer(clip.scratch), destination: clip.values)
-            }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: kernel) { w in
+            fillWeights(sigma: p.sigma, into: w)
+            TemporalCorrelation.correlate(weights: UnsafeBufferPointer(w), frames: frames,
+                                          source: UnsafePointer(clip.scratch), destination: clip.values)
         }
     }
 

@@ -114,7 +114,11 @@ struct LinearMap {
                     z[i] = c.x * px + c.y * py + c.z * pz
                 }
             }
-            if let flip { Self.flipRows(x, y, z, count: count, runs: flip) }
+            if let flip {
+                SpatialFlip.flipRows(x, count: count, runs: flip)
+                SpatialFlip.flipRows(y, count: count, runs: flip)
+                SpatialFlip.flipRows(z, count: count, runs: flip)
+            }
         }
     }
 
@@ -132,20 +136,6 @@ struct LinearMap {
             while end < frames && frame(end) == first + (end - t) { end += 1 }
             body(t * stride, first * stride, (end - t) * stride)
             t = end
-        }
-    }
-
-    /// Flips the joints of every output row (frame) in the `count` values of each channel.
-    @inline(__always)
-    static func flipRows(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                         _ z: UnsafeMutablePointer<Float>, count: Int,
-                         runs: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>) {
-        var row = 0
-        while row < count {
-            SpatialFlip.flipRow(x + row, runs: runs)
-            SpatialFlip.flipRow(y + row, runs: runs)
-            SpatialFlip.flipRow(z + row, runs: runs)
-            row += ClipBuffer.frameStride
         }
     }
 
@@ -168,7 +158,11 @@ struct LinearMap {
                 y[i] = e.x * qx + e.y * qy + e.z * qz
                 z[i] = f.x * qx + f.y * qy + f.z * qz
             }
-            if let flip { flipRows(x, y, z, count: count, runs: flip) }
+            if let flip {
+                SpatialFlip.flipRows(x, count: count, runs: flip)
+                SpatialFlip.flipRows(y, count: count, runs: flip)
+                SpatialFlip.flipRows(z, count: count, runs: flip)
+            }
         }
     }
 

@@ -54,37 +54,20 @@ public struct SpatialFlip: AugmentationStage {
             return
         }
         // An involution: swap each run of joints with its partner run in place, no copy of the clip.
-        runs.withUnsafeBufferPointer { runs in
-            for block in 0..<rows { Self.flipRow(clip.values + block * ClipBuffer.frameStride, runs: runs) }
-        }
+        runs.withUnsafeBufferPointer { Self.flipRows(clip.values, count: clip.count, runs: $0) }
     }
 
-    /// Flips the joints of one (channel, frame) row of 50 floats in place (`runs`: `swapRuns`).
+    /// Flips the joints of every (channel, frame) row of the `count` floats at `values` (whole rows of 50) in
+    /// place (`runs`: `swapRuns`).
     @inline(__always)
-    static func flipRow(_ row: UnsafeMutablePointer<Float>, runs: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>) {
-        let jointBytes = SkeletonLayout.bodies * MemoryLayout<Float>.size
-        let raw = UnsafeMutableRawPointer(row)
-        for run in runs {
-            swapBytes(raw + run.v * jointBytes, raw + run.u * jointBytes, count: run.count * jointBytes)
-        }
-    }
-
-    /// Exchanges `count` bytes (a multiple of 4) at `a` and `b` (not overlapping).
-    @inline(__always)
-    static func swapBytes(_ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, count: Int) {
-        @inline(__always) func exchange<T>(_: T.Type, at offset: Int) {
-            let t = a.loadUnaligned(fromByteOffset: offset, as: T.self)
-            a.storeBytes(of: b.loadUnaligned(fromByteOffset: offset, as: T.self), toByteOffset: offset, as: T.self)
-            b.storeBytes(of: t, toByteOffset: offset, as: T.self)
-        }
-        var offset = 0
-        while offset + 16 <= count {
-            exchange(SIMD4<Float>.self, at: offset)
-            offset += 16
-        }
-        while offset + 4 <= count {
-            exchange(Float.self, at: offset)
-            offset += 4
+    static func flipRows(_ values: UnsafeMutablePointer<Float>, count: Int,
+                         runs: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>) {
+        let bodies = SkeletonLayout.bodies
+        var row = values
+        let end = values + count
+        while row < end {
+            for run in runs { ClipBuffer.swap(row + run.v * bodies, row + run.u * bodies, count: run.count * bodies) }
+            row += ClipBuffer.frameStride
         }
     }
 

@@ -25,26 +25,11 @@ public struct TimeFlip: AugmentationStage {
             var lo = 0, hi = frames - 1
             while lo < hi {
                 let a = base + lo * stride, b = base + hi * stride
-                Self.swap(a, b)
+                ClipBuffer.swap(a, b, count: stride)
                 lo += 1
                 hi -= 1
             }
         }
-    }
-
-    /// Swaps the 50 floats of two frames.
-    @inline(__always)
-    static func swap(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>) {
-        let x = UnsafeMutableRawPointer(a), y = UnsafeMutableRawPointer(b)
-        @inline(__always) func exchange<V: SIMD>(_: V.Type, at offset: Int) where V.Scalar == Float {
-            let t = x.loadUnaligned(fromByteOffset: offset, as: V.self)
-            x.storeBytes(of: y.loadUnaligned(fromByteOffset: offset, as: V.self), toByteOffset: offset, as: V.self)
-            y.storeBytes(of: t, toByteOffset: offset, as: V.self)
-        }
-        exchange(SIMD16<Float>.self, at: 0)
-        exchange(SIMD16<Float>.self, at: 64)
-        exchange(SIMD16<Float>.self, at: 128)
-        exchange(SIMD2<Float>.self, at: 192)
     }
 
     public init(from decoder: Decoder) throws {

@@ -137,13 +137,14 @@ class ShardStream(torch.utils.data.IterableDataset):
         """The keys of every batch dict, in the order they are yielded (the digest's order)."""
         out = ["index", "label"]
         for view in self.views:
-            if len(self.streams) == 1:
-                out.append(view)
-            else:
-                out += [f"{view}.{stream}" for stream in self.streams]
+            out += [self._key(view, stream) for stream in self.streams]
             if view in self.masked:
                 out.append(view + MASK_SUFFIX)
         return out
+
+    def _key(self, view, stream):
+        """The batch key of one view's stream: the view's name, or ``view.stream`` when views carry several."""
+        return view if len(self.streams) == 1 else f"{view}.{stream}"
 
     def __len__(self):
         start = self._resume[1] if self._resume and self._resume[0] == self.epoch else 0
@@ -215,7 +216,7 @@ class ShardStream(torch.utils.data.IterableDataset):
         for view in self.views:
             for stream in self.streams:
                 address, owner = next(buffers)
-                batch[view if len(self.streams) == 1 else f"{view}.{stream}"] = _wrap(address, owner, floats, shape)
+                batch[self._key(view, stream)] = _wrap(address, owner, floats, shape)
             if view in masks:
                 batch[view + MASK_SUFFIX] = masks[view][:count]
         return count, index, batch
@@ -231,7 +232,7 @@ class ShardStream(torch.utils.data.IterableDataset):
         for view in self.views:
             for stream in self.streams:
                 tensor = torch.empty(shape, dtype=torch.float32, pin_memory=pin)
-                batch[view if len(self.streams) == 1 else f"{view}.{stream}"] = tensor
+                batch[self._key(view, stream)] = tensor
                 data.append(tensor.data_ptr())
             if view in self.masked:
                 mask = torch.empty(mask_shape, dtype=torch.bool, pin_memory=pin)

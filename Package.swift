@@ -30,8 +30,9 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CCairo", path: "Sources/C/CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"])]),
-        // Not a library: one inline header (a whole-vector square root for CounterRandom).
-        .systemLibrary(name: "CVectorSqrt", path: "Sources/C/CVectorSqrt"),
+        // Not a library: the project's own C kernels (AVX2 forms of Swift kernels, picked at run time, and an
+        // inline whole-vector square root), bit-identical to the Swift code they stand in for.
+        .target(name: "CKernels", path: "Sources/C/CKernels"),
 
         // Typed wrappers over the C libraries.
         .target(name: "HDF5", dependencies: ["CHDF5", "CDeflate"]),
@@ -42,7 +43,7 @@ let package = Package(
         .target(name: "SkeletonCore"),
         // The one counter-based random family (Philox4x32-10 keyed by seed, epoch, sample, branch, stage), below
         // Augment, Loader and the engine.
-        .target(name: "CounterRandom", dependencies: ["CVectorSqrt"], swiftSettings: optimizedEvenInDebug),
+        .target(name: "CounterRandom", dependencies: ["CKernels"], swiftSettings: optimizedEvenInDebug),
         .target(name: "RawData", dependencies: ["SkeletonCore"]),
         .target(name: "Preprocess", dependencies: ["SkeletonCore", "RawData"]),
         .target(name: "Shards", dependencies: ["SkeletonCore", "HDF5",
@@ -99,7 +100,7 @@ let package = Package(
         .testTarget(name: "AugmentTests", dependencies: ["Augment", "CounterRandom", "SkeletonCore", "YAMLFiles", "TestSupport"],
                     resources: [.copy("Golden")]),
         // Optimised even in debug: LogFTests compares every one of 385,875,968 inputs.
-        .testTarget(name: "CounterRandomTests", dependencies: ["CounterRandom"], swiftSettings: optimizedEvenInDebug),
+        .testTarget(name: "CounterRandomTests", dependencies: ["CounterRandom", "CKernels"], swiftSettings: optimizedEvenInDebug),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment", "SkeletonCore"]),
         .testTarget(name: "TensorTests", dependencies: ["TensorModule", "CounterRandom", "TensorTestSupport"],
                     resources: [.copy("Golden")]),

@@ -1,4 +1,4 @@
-import CVectorSqrt
+import CKernels
 
 // The stream's bulk operations (`fill`, `addNormals`) and their eight-lane kernels (Philox blocks, the polar
 // method, `LogF.log`), in one file on purpose: the release build compiles each file of a module as its own LLVM
@@ -79,6 +79,10 @@ extension RandomStream {
     /// value 2i and z₁ to value 2i+1 (an odd last value gets z₀ only). Each value gets `v + (mean + std · z)`
     /// in Float arithmetic. Afterwards the stream stands just past the pair that gave the last value: where
     /// ⌈count/2⌉ calls of `normalPair()` would leave it.
+    ///
+    /// On x86-64 CPUs with AVX2 the work is done by the C kernel `hiclr_add_normals_avx2` (Sources/C/CKernels),
+    /// which performs the same operations eight lanes at a time; elsewhere, or with HICLR_KERNELS=portable, by
+    /// `addNormalsPortable`. Both give the same bits (RandomStreamBulkTests).
     public mutating func addNormals(to values: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
         guard count > 0 else { return }
         // A pair read from an odd position straddles two blocks; no caller reads one there (the pipeline's stages
@@ -93,6 +97,29 @@ extension RandomStream {
             }
             return
         }
+        if Kernels.avx2 {
+            let philoxKey = key.philoxKey
+            position = withUnsafePointer(to: Self.polarConstants) { constants in
+                hiclr_add_normals_avx2(values, Int64(count), mean, std, position, philoxKey.0, philoxKey.1,
+                                       UInt32(key.branch) << 16 | UInt32(key.stage), key.sample, key.epoch,
+                                       constants)
+            }
+            if position & 3 != 0 { refill() }
+            return
+        }
+        addNormalsPortable(to: values, count: count, mean: mean, std: std)
+    }
+
+    /// The constants the AVX2 kernel takes from here (one place: Philox4x32's and LogF's own).
+    static let polarConstants = hiclr_polar_constants(
+        multiplier0: Philox4x32.multiplier0, multiplier1: Philox4x32.multiplier1,
+        weyl0: Philox4x32.weyl0, weyl1: Philox4x32.weyl1,
+        log_table: LogF.scaledTable, a0: LogF.a0, a1: LogF.a1, a2: LogF.a2)
+
+    /// `addNormals` in Swift SIMD (any CPU), from an even position.
+    mutating func addNormalsPortable(to values: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
+        precondition(position & 1 == 0, "addNormalsPortable: odd position")
+        guard count > 0 else { return }
         // Per round: (1) whole groups of 8 Philox blocks, 16 candidate pairs: pair 2b of a group is words 0, 1 and
         // pair 2b + 1 words 2, 3 of its block b, so u, v and s of eight pairs come out of one vector without
         // reordering words; (u, v) and the acceptance of every candidate are stored in stream order. (2) The

@@ -1,8 +1,11 @@
-import CounterRandom
+import CKernels
+@testable import CounterRandom
 import XCTest
 
 /// The bulk paths (`Philox4x32.blocks8`, `RandomStream.fill`, `RandomStream.addNormals`) against the one-at-a-time
 /// definitions they must reproduce bit for bit: `Philox4x32.block`, `nextUInt32()` and `normalPair()`.
+/// `addNormals` is checked three ways: as dispatched, its portable Swift path, and the AVX2 C kernel called
+/// directly (on CPUs that have AVX2; elsewhere that part is skipped and says so).
 final class RandomStreamBulkTests: XCTestCase {
     /// Keys with every field exercised, including seeds whose two key words differ and high sample/epoch bits.
     private let keys: [RandomKey] = [
@@ -55,22 +58,55 @@ final class RandomStreamBulkTests: XCTestCase {
         }
     }
 
+    /// The implementations of `addNormals`: the dispatched one, and for even positions the portable Swift path
+    /// and (when this CPU has AVX2) the C kernel called directly.
+    private func implementations(position: UInt64) -> [(String, (inout RandomStream, UnsafeMutablePointer<Float>, Int, Float, Float) -> Void)] {
+        var all: [(String, (inout RandomStream, UnsafeMutablePointer<Float>, Int, Float, Float) -> Void)] = [
+            ("addNormals (\(Kernels.name))", { $0.addNormals(to: $1, count: $2, mean: $3, std: $4) }),
+        ]
+        guard position & 1 == 0 else { return all }
+        all.append(("portable", { $0.addNormalsPortable(to: $1, count: $2, mean: $3, std: $4) }))
+        if hiclr_cpu_has_avx2() == 1 {
+            all.append(("avx2", { stream, values, count, mean, std in
+                let key = stream.key
+                let p = withUnsafePointer(to: RandomStream.polarConstants) {
+                    hiclr_add_normals_avx2(values, Int64(count), mean, std, stream.position, UInt32(truncatingIfNeeded: key.seed),
+                                           UInt32(truncatingIfNeeded: key.seed >> 32), UInt32(key.branch) << 16 | UInt32(key.stage),
+                                           key.sample, key.epoch, $0)
+                }
+                stream = RandomStream(key: key, position: count > 0 ? p : stream.position)
+            }))
+        }
+        return all
+    }
+
     private func assertAddNormalsMatchesPairByPair(key: RandomKey, position: UInt64, count: Int, mean: Float,
                                                    std: Float, file: StaticString = #filePath, line: UInt = #line) {
-        var fast = RandomStream(key: key, position: position)
-        var slow = fast
         // Non-zero starting values, so that the addition itself is checked too.
         let start = (0..<count).map { Float($0 % 97) * 0.013 - 0.6 }
-        var got = start, expected = start
-        got.withUnsafeMutableBufferPointer { fast.addNormals(to: $0.baseAddress!, count: count, mean: mean, std: std) }
+        var slow = RandomStream(key: key, position: position)
+        var expected = start
         reference(&slow, &expected, mean: mean, std: std)
-        let mismatch = got.indices.first { got[$0].bitPattern != expected[$0].bitPattern }
-        XCTAssertNil(mismatch, "key \(key), position \(position), count \(count): first mismatch at \(mismatch ?? -1)",
-                     file: file, line: line)
-        // Same words consumed: the same position, and the same words next.
-        XCTAssertEqual(fast.position, slow.position, "key \(key), position \(position), count \(count)",
-                       file: file, line: line)
-        XCTAssertEqual(fast.nextUInt32(), slow.nextUInt32(), file: file, line: line)
+        for (name, run) in implementations(position: position) {
+            var fast = RandomStream(key: key, position: position)
+            var got = start
+            got.withUnsafeMutableBufferPointer { run(&fast, $0.baseAddress!, count, mean, std) }
+            let mismatch = got.indices.first { got[$0].bitPattern != expected[$0].bitPattern }
+            XCTAssertNil(mismatch, "\(name): key \(key), position \(position), count \(count): first mismatch at \(mismatch ?? -1)",
+                         file: file, line: line)
+            // Same words consumed: the same position, and the same words next.
+            var next = slow
+            XCTAssertEqual(fast.position, next.position, "\(name): key \(key), position \(position), count \(count)",
+                           file: file, line: line)
+            XCTAssertEqual(fast.nextUInt32(), next.nextUInt32(), "\(name)", file: file, line: line)
+        }
+    }
+
+    /// The AVX2 kernel runs where it can (so the checks above cover it), unless HICLR_KERNELS=portable says not to.
+    func testTheAVX2KernelIsUsedWhereTheCPUHasIt() throws {
+        let portable = ProcessInfo.processInfo.environment["HICLR_KERNELS"] == "portable"
+        XCTAssertEqual(Kernels.avx2, hiclr_cpu_has_avx2() == 1 && !portable)
+        if hiclr_cpu_has_avx2() == 0 { throw XCTSkip("this CPU has no AVX2: only the portable path was checked") }
     }
 
     func testAddNormalsEqualsPairByPair() {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bench
+import CounterRandom
 import Foundation
 
 /// `hiclr bench augment`: augmentation throughput per stage and for a whole pipeline, against a memcpy baseline
@@ -43,7 +44,7 @@ struct BenchAugmentCommand: ParsableCommand {
             switch event {
             case let .started(samples, frames, pipeline, views, workers):
                 print("bench augment: \(samples) samples of (3, \(frames), 25, 2), pipeline \(pipeline) "
-                      + "(\(views) views per sample), \(workers) workers")
+                      + "(\(views) views per sample), \(workers) workers, kernels \(Kernels.name)")
             case let .row(row):
                 var line = "  " + row.name.padding(toLength: 40, withPad: " ", startingAt: 0)
                 line += String(format: " %10.0f views/s", row.viewsPerSecond)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Bench
+import CounterRandom
 import Foundation
 import Shards
 
@@ -46,9 +47,9 @@ struct BenchStreamCommand: ParsableCommand {
         options.deflateLevel = deflateLevel
         let result = try benchValidation {
             try StreamBenchmark.run(options) { p in
-                print(String(format: "bench stream: %d samples (replicated in %.1f s), %d views (%@) × %d stream(s), batch %d",
+                print(String(format: "bench stream: %d samples (replicated in %.1f s), %d views (%@) × %d stream(s), batch %d, kernels %@",
                              p.samples, p.replicationSeconds, p.branches.count, p.branches.joined(separator: ",") as NSString,
-                             p.streams, p.batch))
+                             p.streams, p.batch, Kernels.name as NSString))
             }
         }
         print(String(format: "  %@ %7.3f s for %.0f MB of batch data (%.1f GB/s)", "memcpy baseline".padding(toLength: 22, withPad: " ", startingAt: 0) as NSString,

@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "ShippedPipelines", resources: [.process("pipelines")]),
         .target(name: "ShippedConfigs", resources: [.process("configs")]),
         .target(name: "ShippedFiles", dependencies: ["SkeletonCore", "ShippedPipelines", "ShippedConfigs"]),
-        .target(name: "Augment", dependencies: ["SkeletonCore", "CounterRandom", "YAMLFiles", "ShippedFiles"]),
+        .target(name: "Augment", dependencies: ["SkeletonCore", "CounterRandom", "CKernels", "YAMLFiles", "ShippedFiles"]),
         .target(name: "Loader", dependencies: ["SkeletonCore", "CounterRandom", "Shards", "Augment",
                                                .product(name: "Crypto", package: "swift-crypto")]),
 

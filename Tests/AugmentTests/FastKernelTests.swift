@@ -39,17 +39,27 @@ final class FastKernelTests: XCTestCase {
         }
     }
 
-    private func correlate(_ w: [Float], frames: Int, _ source: [Float]) -> [Float] {
-        var out = [Float](repeating: .nan, count: source.count)
-        w.withUnsafeBufferPointer { w in
-            source.withUnsafeBufferPointer { src in
-                out.withUnsafeMutableBufferPointer { dst in
-                    guard let s = src.baseAddress, let d = dst.baseAddress else { return }
-                    TemporalCorrelation.correlate(weights: w, frames: frames, source: s, destination: d)
+    /// The correlation through the Swift path and, on CPUs with AVX2, through the C kernel too: the two must
+    /// agree bit for bit (checked here), and the result is compared with the definition by the caller.
+    private func correlate(_ w: [Float], frames: Int, _ source: [Float],
+                           file: StaticString = #filePath, line: UInt = #line) -> [Float] {
+        func run(avx2: Bool) -> [Float] {
+            var out = [Float](repeating: .nan, count: source.count)
+            w.withUnsafeBufferPointer { w in
+                source.withUnsafeBufferPointer { src in
+                    out.withUnsafeMutableBufferPointer { dst in
+                        guard let s = src.baseAddress, let d = dst.baseAddress else { return }
+                        TemporalCorrelation.correlate(weights: w, frames: frames, source: s, destination: d, avx2: avx2)
+                    }
                 }
             }
+            return out
         }
-        return out
+        let portable = run(avx2: false)
+        guard Kernels.cpuHasAVX2 else { return portable }
+        let avx2 = run(avx2: true)
+        bitsEqual(avx2, portable, "AVX2 kernel vs Swift path, kernel \(w.count), T \(frames)", file: file, line: line)
+        return avx2
     }
 
     private func clip(frames: Int, _ g: inout Generator) -> [Float] {

@@ -1,3 +1,6 @@
+import CKernels
+import CounterRandom
+
 /// The Gaussian blur's kernel: per channel and for each of the 50 values of a frame, correlates the series along
 /// time with `weights` (zero padding), in Float:
 ///
@@ -18,14 +21,18 @@
 ///
 /// When the weights are not shaped like a Gaussian (zeros or tiny weights between larger ones) or the input is
 /// not finite, every tap goes through the plain vector loop: still exact, only slower on subnormals.
+///
+/// On CPUs with AVX2 the Float taps (`mainPass`) run in the C kernel `hiclr_correlate_frames_avx2`
+/// (Sources/C/CKernels/blur_avx2.c): the same products and sums per value, eight lanes a register.
 enum TemporalCorrelation {
     /// Weights at or above this are multiplied in Float: their products with any |x| ≥ 2⁻²⁶ are normal.
     static let smallWeight: Float = 0x1p-100
 
     /// Writes the correlation of the (3, frames, 50) floats at `source` into `destination` (same size, not
-    /// overlapping).
+    /// overlapping). With `avx2` the Float taps go through the C kernel `hiclr_correlate_frames_avx2` (the same
+    /// operations, eight lanes a register; only when the CPU has AVX2), else through `correlateFrame`.
     static func correlate(weights: UnsafeBufferPointer<Float>, frames: Int, source: UnsafePointer<Float>,
-                          destination: UnsafeMutablePointer<Float>) {
+                          destination: UnsafeMutablePointer<Float>, avx2: Bool = Kernels.avx2) {
         let kernel = weights.count
         guard frames > 0, kernel > 0, let w = weights.baseAddress else { return }
         let plan = Plan(weights: weights, frames: frames, source: source)
@@ -37,9 +44,9 @@ enum TemporalCorrelation {
                 let src = source + c * channel, dst = destination + c * channel
                 if plan.a > plan.z1 {
                     exactPass(exact, kernel: kernel, frames: frames, taps: plan.z1..<plan.a, src, dst, accumulate: false)
-                    mainPass(w, kernel: kernel, frames: frames, taps: plan.a..<plan.b, src, dst, initial: true)
+                    mainPass(w, kernel: kernel, frames: frames, taps: plan.a..<plan.b, src, dst, initial: true, avx2: avx2)
                 } else {
-                    mainPass(w, kernel: kernel, frames: frames, taps: plan.a..<plan.b, src, dst, initial: false)
+                    mainPass(w, kernel: kernel, frames: frames, taps: plan.a..<plan.b, src, dst, initial: false, avx2: avx2)
                 }
                 if plan.b < plan.z2 {
                     exactPass(exact, kernel: kernel, frames: frames, taps: plan.b..<plan.z2, src, dst, accumulate: true)
@@ -103,7 +110,12 @@ enum TemporalCorrelation {
     /// partial sums) instead of 0.
     @inline(never)
     static func mainPass(_ w: UnsafePointer<Float>, kernel: Int, frames: Int, taps: Range<Int>,
-                         _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, initial: Bool) {
+                         _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, initial: Bool, avx2: Bool) {
+        if avx2 {
+            hiclr_correlate_frames_avx2(w, Int64(kernel), Int64(frames), Int64(taps.lowerBound), Int64(taps.upperBound),
+                                        src, dst, initial ? 1 : 0)
+            return
+        }
         let radius = kernel / 2, stride = ClipBuffer.frameStride
         for t in 0..<frames {
             let k = inside(taps, t: t, frames: frames, radius: radius)

@@ -3,9 +3,10 @@
 // so it gives the same bits; the Swift code decides when to call it and keeps the portable path.
 //
 // - vector_sqrt.h: a whole-vector square root, inlined into Swift (CounterRandom's polar method).
-// - hiclr_add_normals_avx2: the polar method's bulk form (RandomStream.addNormals) in 256-bit AVX2 registers,
-//   for x86-64 CPUs that have them (picked at run time by hiclr_kernels_use_avx2; other CPUs and other
-//   architectures use the Swift path).
+// - hiclr_add_normals_avx2: the polar method's bulk form (RandomStream.addNormals) in 256-bit AVX2 registers;
+// - hiclr_correlate_frames_avx2: the Gaussian blur's Float pass (Augment's TemporalCorrelation.mainPass).
+// The AVX2 ones are for x86-64 CPUs that have it, picked at run time by hiclr_kernels_use_avx2; other CPUs and
+// other architectures use the Swift code (there the AVX2 functions do nothing).
 #ifndef HICLR_CKERNELS_H
 #define HICLR_CKERNELS_H
 
@@ -42,6 +43,12 @@ typedef struct {
 uint64_t hiclr_add_normals_avx2(float *values, int64_t count, float mean, float std, uint64_t position,
                                 uint32_t key0, uint32_t key1, uint32_t c1, uint32_t c2, uint32_t c3,
                                 const hiclr_polar_constants *constants);
+
+/// TemporalCorrelation.mainPass for one channel of `frames` frames of 50 floats: for each output frame t, the taps
+/// k of [tap_lo, tap_hi) inside the clip (0 ≤ t + k − kernel/2 < frames) summed in increasing k,
+/// dst[t] (+)= w[k]·src[t + k − kernel/2]; from 0, or from what dst holds when `initial` is 1.
+void hiclr_correlate_frames_avx2(const float *w, int64_t kernel, int64_t frames, int64_t tap_lo, int64_t tap_hi,
+                                 const float *src, float *dst, int initial);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,4 @@
+import Foundation
 import CounterRandom
 import SkeletonCore
 import XCTest
@@ -208,6 +209,34 @@ final class FastKernelTests: XCTestCase {
                 }
             }
             bitsEqual(out.values, expected.values, "T \(frames)")
+        }
+    }
+
+    /// The rotation matrix R_z·R_y·R_x, built without arrays, against the product written with nested arrays and
+    /// `reduce` (the form it replaced), bit for bit: angles of every size and sign, and zeros (where a −0 product
+    /// must sum to +0).
+    func testRotationMatrixEqualsTheNestedArrayProduct() {
+        func reference(_ degrees: SIMD3<Double>) -> [[Double]] {
+            let r = degrees * (Double.pi / 180)
+            let (cx, sx) = (cos(r.x), sin(r.x)), (cy, sy) = (cos(r.y), sin(r.y)), (cz, sz) = (cos(r.z), sin(r.z))
+            let rx = [[1, 0, 0], [0, cx, sx], [0, -sx, cx]]
+            let ry = [[cy, 0, -sy], [0, 1, 0], [sy, 0, cy]]
+            let rz = [[cz, sz, 0], [-sz, cz, 0], [0, 0, 1]]
+            func mul(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
+                (0..<3).map { i in (0..<3).map { j in (0..<3).reduce(0) { $0 + a[i][$1] * b[$1][j] } } }
+            }
+            return mul(rz, mul(ry, rx))
+        }
+        var g = Generator(state: 21)
+        var angles: [SIMD3<Double>] = [SIMD3(0, 0, 0), SIMD3(-0.0, 0, -0.0), SIMD3(90, -90, 180), SIMD3(30, 0, -1)]
+        for _ in 0..<500 { angles.append(SIMD3(g.unit() * 360 - 180, g.unit() * 2 - 1, g.unit() * 60 - 30)) }
+        for degrees in angles {
+            let m = Rotation.matrix(degrees: degrees), expected = reference(degrees)
+            for (i, row) in [m.0, m.1, m.2].enumerated() {
+                for j in 0..<3 {
+                    XCTAssertEqual(row[j].bitPattern, expected[i][j].bitPattern, "degrees \(degrees), entry [\(i)][\(j)]")
+                }
+            }
         }
     }
 

@@ -52,14 +52,27 @@ public struct Rotation: AugmentationStage {
         let (cx, sx) = (cos(r.x), sin(r.x))
         let (cy, sy) = (cos(r.y), sin(r.y))
         let (cz, sz) = (cos(r.z), sin(r.z))
-        let rx = [[1, 0, 0], [0, cx, sx], [0, -sx, cx]]
-        let ry = [[cy, 0, -sy], [0, 1, 0], [sy, 0, cy]]
-        let rz = [[cz, sz, 0], [-sz, cz, 0], [0, 0, 1]]
-        func mul(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
-            (0..<3).map { i in (0..<3).map { j in (0..<3).reduce(0) { $0 + a[i][$1] * b[$1][j] } } }
+        typealias Rows = (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)
+        let rx: Rows = (SIMD3(1, 0, 0), SIMD3(0, cx, sx), SIMD3(0, -sx, cx))
+        let ry: Rows = (SIMD3(cy, 0, -sy), SIMD3(0, 1, 0), SIMD3(sy, 0, cy))
+        let rz: Rows = (SIMD3(cz, sz, 0), SIMD3(-sz, cz, 0), SIMD3(0, 0, 1))
+        // (a·b)[i][j] = ((0 + a[i][0]·b[0][j]) + a[i][1]·b[1][j]) + a[i][2]·b[2][j]: each product and sum rounded
+        // in that order (the leading 0 + turns a −0 product into +0, as summing from 0 does).
+        func mul(_ a: Rows, _ b: Rows) -> Rows {
+            func row(_ r: SIMD3<Double>) -> SIMD3<Double> {
+                var out = SIMD3<Double>()
+                for j in 0..<3 {
+                    var sum = 0.0
+                    sum = sum + r[0] * b.0[j]
+                    sum = sum + r[1] * b.1[j]
+                    sum = sum + r[2] * b.2[j]
+                    out[j] = sum
+                }
+                return out
+            }
+            return (row(a.0), row(a.1), row(a.2))
         }
-        let m = mul(rz, mul(ry, rx))
-        return (SIMD3(m[0][0], m[0][1], m[0][2]), SIMD3(m[1][0], m[1][1], m[1][2]), SIMD3(m[2][0], m[2][1], m[2][2]))
+        return mul(rz, mul(ry, rx))
     }
 
     public func apply(_ p: Parameters, to clip: ClipBuffer) {

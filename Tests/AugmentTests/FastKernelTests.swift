@@ -240,6 +240,69 @@ final class FastKernelTests: XCTestCase {
         }
     }
 
+    /// The crop pass (one or two maps applied to source frames picked by a crop, joints flipped or not) through
+    /// the Swift loops and, on CPUs with AVX2, the C kernels, against scalar loops written from the definitions:
+    /// out[c, t, v, m] = (M (p of source frame frame(t), joint flip(v), body m))[c].
+    func testCropPassMapsEqualTheScalarDefinition() throws {
+        var g = Generator(state: 33)
+        let runs = try XCTUnwrap(SpatialFlip.swapRuns)
+        let perm = SkeletonLayout.flipPermutation
+        func entries(_ map: LinearMap) -> [[Float]] {
+            [map.rows.0, map.rows.1, map.rows.2].map { row in (0..<3).map { Float(row[$0]) } }
+        }
+        func mapped(_ m: [[Float]], _ p: [Float], unit: Bool) -> [Float] {
+            (0..<3).map { i in
+                unit ? [p[0] + m[0][1] * p[1] + m[0][2] * p[2], m[1][0] * p[0] + p[1] + m[1][2] * p[2],
+                        m[2][0] * p[0] + m[2][1] * p[1] + p[2]][i]
+                    : m[i][0] * p[0] + m[i][1] * p[1] + m[i][2] * p[2]
+            }
+        }
+        for frames in [1, 2, 7, 50, 64] {
+            for trial in 0..<12 {
+                let r = { Double(g.unit() * 2 - 1) }
+                let shear = LinearMap(rows: (SIMD3(1, r(), r()), SIMD3(r(), 1, r()), SIMD3(r(), r(), 1)))
+                let general = LinearMap(rows: (SIMD3(r(), r(), r()), SIMD3(r(), r(), r()), SIMD3(r(), r(), r())))
+                let maps = trial % 3 == 0 ? [shear] : trial % 3 == 1 ? [general] : [shear, general]
+                let pad = frames / 6, start = Int(g.next() % UInt64(2 * pad + 1))
+                let frame = { TemporalCrop.sourceFrame($0, frames: frames, padding: pad, start: start) }
+                let flipped = trial % 2 == 1
+                let source = clip(frames: frames, &g)
+                var expected = SkeletonClip(frames: frames)
+                let input = SkeletonClip(frames: frames, values: source)
+                for t in 0..<frames {
+                    for v in 0..<25 {
+                        for m in 0..<2 {
+                            let u = flipped ? perm[v] : v
+                            var p = (0..<3).map { input[$0, frame(t), u, m] }
+                            for (k, map) in maps.enumerated() {
+                                p = mapped(entries(map), p, unit: maps.count == 1 && k == 0 && map.unitDiagonal)
+                            }
+                            for c in 0..<3 { expected[c, t, v, m] = p[c] }
+                        }
+                    }
+                }
+                for avx2 in Kernels.cpuHasAVX2 ? [false, true] : [false] {
+                    var out = SkeletonClip(frames: frames)
+                    source.withUnsafeBufferPointer { src in
+                        runs.withUnsafeBufferPointer { runs in
+                            out.withClipBuffer { buffer in
+                                let flip = flipped ? runs : nil
+                                if maps.count == 1 {
+                                    maps[0].apply(from: src.baseAddress!, to: buffer, flip: flip, avx2: avx2, frame: frame)
+                                } else {
+                                    LinearMap.apply(maps[0], then: maps[1], from: src.baseAddress!, to: buffer, flip: flip,
+                                                    avx2: avx2, frame: frame)
+                                }
+                            }
+                        }
+                    }
+                    bitsEqual(out.values, expected.values,
+                              "\(avx2 ? "AVX2" : "Swift"), T \(frames), \(maps.count) map(s), crop start \(start), flip \(flipped)")
+                }
+            }
+        }
+    }
+
     func testUnitDiagonalLinearMapEqualsTheGeneralLoop() {
         var g = Generator(state: 8)
         for frames in [1, 3, 50] {

@@ -1,3 +1,4 @@
+import CKernels
 import CounterRandom
 import YAMLFiles
 /// Shear (BA, paper set T0): one 3×3 matrix R with unit diagonal and off-diagonal entries ~ U(−r, r), applied to
@@ -67,7 +68,7 @@ struct LinearMap {
         let n = clip.channelStride
         let x = clip.values, y = clip.values + n, z = clip.values + 2 * n
         let a = SIMD3<Float>(rows.0), b = SIMD3<Float>(rows.1), c = SIMD3<Float>(rows.2)
-        if a.x == 1 && b.y == 1 && c.z == 1 {
+        if unitDiagonal {
             // A unit diagonal (shear): 1 · p is p for every non-NaN p (zeros' signs and subnormals included), so
             // those three multiplications are left out; the sums are added in the same order.
             for i in 0..<n {
@@ -90,36 +91,62 @@ struct LinearMap {
     /// `clip.values`) picked by `frame`: output frame t is source frame `frame(t)`, mapped. The same values as
     /// copying those frames into `clip.values` and calling `apply`, in one pass.
     /// With `flip` (`SpatialFlip.swapRuns`), each output row's joints are then flipped while in cache.
+    /// With `avx2` each run is mapped by the C kernel `hiclr_map_points_avx2` (the same operations eight lanes a
+    /// register, and the output lines requested ahead of the stores: this pass writes the batch's memory first);
+    /// only on CPUs with AVX2.
     @inline(__always)
     func apply(from source: UnsafePointer<Float>, to clip: ClipBuffer,
-               flip: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>? = nil, frame: (Int) -> Int) {
+               flip: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>? = nil, avx2: Bool = Kernels.avx2,
+               frame: (Int) -> Int) {
         let n = clip.channelStride
         let a = SIMD3<Float>(rows.0), b = SIMD3<Float>(rows.1), c = SIMD3<Float>(rows.2)
-        let unit = a.x == 1 && b.y == 1 && c.z == 1
-        Self.forEachRun(frames: clip.frames, frame: frame) { to, from, count in
-            let sx = source + from, sy = source + n + from, sz = source + 2 * n + from
-            let x = clip.values + to, y = clip.values + n + to, z = clip.values + 2 * n + to
-            if unit {
-                for i in 0..<count {
-                    let px = sx[i], py = sy[i], pz = sz[i]
-                    x[i] = px + a.y * py + a.z * pz
-                    y[i] = b.x * px + py + b.z * pz
-                    z[i] = c.x * px + c.y * py + pz
+        let unit = unitDiagonal
+        withFloats { m in
+            Self.forEachRun(frames: clip.frames, frame: frame) { to, from, count in
+                let sx = source + from, sy = source + n + from, sz = source + 2 * n + from
+                let x = clip.values + to, y = clip.values + n + to, z = clip.values + 2 * n + to
+                if avx2 {
+                    hiclr_map_points_avx2(sx, sy, sz, x, y, z, Int64(count), m, unit ? 1 : 0)
+                } else if unit {
+                    for i in 0..<count {
+                        let px = sx[i], py = sy[i], pz = sz[i]
+                        x[i] = px + a.y * py + a.z * pz
+                        y[i] = b.x * px + py + b.z * pz
+                        z[i] = c.x * px + c.y * py + pz
+                    }
+                } else {
+                    for i in 0..<count {
+                        let px = sx[i], py = sy[i], pz = sz[i]
+                        x[i] = a.x * px + a.y * py + a.z * pz
+                        y[i] = b.x * px + b.y * py + b.z * pz
+                        z[i] = c.x * px + c.y * py + c.z * pz
+                    }
                 }
-            } else {
-                for i in 0..<count {
-                    let px = sx[i], py = sy[i], pz = sz[i]
-                    x[i] = a.x * px + a.y * py + a.z * pz
-                    y[i] = b.x * px + b.y * py + b.z * pz
-                    z[i] = c.x * px + c.y * py + c.z * pz
-                }
-            }
-            if let flip {
-                SpatialFlip.flipRows(x, count: count, runs: flip)
-                SpatialFlip.flipRows(y, count: count, runs: flip)
-                SpatialFlip.flipRows(z, count: count, runs: flip)
+                if let flip { Self.flip(x, y, z, count: count, runs: flip) }
             }
         }
+    }
+
+    /// Flips the joints of the rows just written in each channel.
+    @inline(__always)
+    static func flip(_ x: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ z: UnsafeMutablePointer<Float>,
+                     count: Int, runs: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>) {
+        SpatialFlip.flipRows(x, count: count, runs: runs)
+        SpatialFlip.flipRows(y, count: count, runs: runs)
+        SpatialFlip.flipRows(z, count: count, runs: runs)
+    }
+
+    /// True when the diagonal is (1, 1, 1) in Float (a shear's): the loops leave those products out.
+    var unitDiagonal: Bool {
+        Float(rows.0.x) == 1 && Float(rows.1.y) == 1 && Float(rows.2.z) == 1
+    }
+
+    /// The nine entries in Float, row by row, as the C kernels take them.
+    @inline(__always)
+    func withFloats<R>(_ body: (UnsafePointer<Float>) -> R) -> R {
+        let (a, b, c) = (SIMD3<Float>(rows.0), SIMD3<Float>(rows.1), SIMD3<Float>(rows.2))
+        var m = SIMD16<Float>(a.x, a.y, a.z, b.x, b.y, b.z, c.x, c.y, c.z, 0, 0, 0, 0, 0, 0, 0)
+        return withUnsafeBytes(of: &m) { body($0.baseAddress!.assumingMemoryBound(to: Float.self)) }
     }
 
     /// Calls `body(to, from, count)` for the runs of output frames whose source frames (`frame(t)`) follow each
@@ -140,30 +167,34 @@ struct LinearMap {
     }
 
     /// `first` then `second` (each rounded to Float, as two `apply` calls give) from the frames of `source` picked
-    /// by `frame`, in one pass; `flip` as in `apply(from:to:flip:frame:)`.
+    /// by `frame`, in one pass; `flip` and `avx2` (the kernel `hiclr_map_points_twice_avx2`) as in
+    /// `apply(from:to:flip:avx2:frame:)`.
     static func apply(_ first: LinearMap, then second: LinearMap, from source: UnsafePointer<Float>, to clip: ClipBuffer,
-                      flip: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>? = nil, frame: (Int) -> Int) {
+                      flip: UnsafeBufferPointer<(v: Int, u: Int, count: Int)>? = nil, avx2: Bool = Kernels.avx2,
+                      frame: (Int) -> Int) {
         let n = clip.channelStride
         let a = SIMD3<Float>(first.rows.0), b = SIMD3<Float>(first.rows.1), c = SIMD3<Float>(first.rows.2)
         let d = SIMD3<Float>(second.rows.0), e = SIMD3<Float>(second.rows.1), f = SIMD3<Float>(second.rows.2)
-        forEachRun(frames: clip.frames, frame: frame) { to, from, count in
-            let sx = source + from, sy = source + n + from, sz = source + 2 * n + from
-            let x = clip.values + to, y = clip.values + n + to, z = clip.values + 2 * n + to
-            for i in 0..<count {
-                let px = sx[i], py = sy[i], pz = sz[i]
-                let qx = a.x * px + a.y * py + a.z * pz
-                let qy = b.x * px + b.y * py + b.z * pz
-                let qz = c.x * px + c.y * py + c.z * pz
-                x[i] = d.x * qx + d.y * qy + d.z * qz
-                y[i] = e.x * qx + e.y * qy + e.z * qz
-                z[i] = f.x * qx + f.y * qy + f.z * qz
+        first.withFloats { m1 in second.withFloats { m2 in
+            forEachRun(frames: clip.frames, frame: frame) { to, from, count in
+                let sx = source + from, sy = source + n + from, sz = source + 2 * n + from
+                let x = clip.values + to, y = clip.values + n + to, z = clip.values + 2 * n + to
+                if avx2 {
+                    hiclr_map_points_twice_avx2(sx, sy, sz, x, y, z, Int64(count), m1, m2)
+                } else {
+                    for i in 0..<count {
+                        let px = sx[i], py = sy[i], pz = sz[i]
+                        let qx = a.x * px + a.y * py + a.z * pz
+                        let qy = b.x * px + b.y * py + b.z * pz
+                        let qz = c.x * px + c.y * py + c.z * pz
+                        x[i] = d.x * qx + d.y * qy + d.z * qz
+                        y[i] = e.x * qx + e.y * qy + e.z * qz
+                        z[i] = f.x * qx + f.y * qy + f.z * qz
+                    }
+                }
+                if let flip { Self.flip(x, y, z, count: count, runs: flip) }
             }
-            if let flip {
-                SpatialFlip.flipRows(x, count: count, runs: flip)
-                SpatialFlip.flipRows(y, count: count, runs: flip)
-                SpatialFlip.flipRows(z, count: count, runs: flip)
-            }
-        }
+        } }
     }
 
     /// `apply` without the unit-diagonal shortcut, for tests.

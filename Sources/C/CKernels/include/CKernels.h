@@ -4,6 +4,7 @@
 //
 // - vector_sqrt.h: a whole-vector square root, inlined into Swift (CounterRandom's polar method).
 // - hiclr_add_normals_avx2: the polar method's bulk form (RandomStream.addNormals) in 256-bit AVX2 registers;
+// - hiclr_map_points_avx2, hiclr_map_points_twice_avx2: Augment's crop pass (LinearMap from a source clip);
 // - hiclr_correlate_frames_avx2: the Gaussian blur's Float pass (Augment's TemporalCorrelation.mainPass).
 // The AVX2 ones are for x86-64 CPUs that have it, picked at run time by hiclr_kernels_use_avx2; other CPUs and
 // other architectures use the Swift code (there the AVX2 functions do nothing).
@@ -43,6 +44,17 @@ typedef struct {
 uint64_t hiclr_add_normals_avx2(float *values, int64_t count, float mean, float std, uint64_t position,
                                 uint32_t key0, uint32_t key1, uint32_t c1, uint32_t c2, uint32_t c3,
                                 const hiclr_polar_constants *constants);
+
+/// LinearMap on `count` points: (x, y, z)[i] = M (sx, sy, sz)[i], M = m[0 ..< 9] row by row, each row as
+/// (m0·x + m1·y) + m2·z; with `unit_diagonal` (m0 = m4 = m8 = 1) the three products by 1 are left out. The
+/// outputs must not overlap the inputs.
+void hiclr_map_points_avx2(const float *sx, const float *sy, const float *sz, float *x, float *y, float *z,
+                           int64_t count, const float m[9], int unit_diagonal);
+
+/// `first` then `second`, each as hiclr_map_points_avx2 without the shortcut, the intermediate point rounded to
+/// Float: LinearMap.apply(_:then:…).
+void hiclr_map_points_twice_avx2(const float *sx, const float *sy, const float *sz, float *x, float *y,
+                                 float *z, int64_t count, const float first[9], const float second[9]);
 
 /// TemporalCorrelation.mainPass for one channel of `frames` frames of 50 floats: for each output frame t, the taps
 /// k of [tap_lo, tap_hi) inside the clip (0 ≤ t + k − kernel/2 < frames) summed in increasing k,

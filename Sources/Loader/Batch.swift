@@ -12,7 +12,8 @@ public struct ViewBatch: Sendable {
     public internal(set) var data: [BatchBuffer]
     /// (B, T, 25) true where a joint was masked; nil when the branch has no joint mask.
     public internal(set) var mask: [Bool]?
-    /// Per sample, the stage records of this branch (parameters drawn, or skipped).
+    /// Per sample, the stage records of this branch (parameters drawn, or skipped); empty unless the loader was
+    /// made with `LoaderConfig.keepStageRecords`.
     public internal(set) var records: [[StageRecord]]
 
     /// Stream `stream` of every sample (a copy), or nil when the pipeline does not emit it.

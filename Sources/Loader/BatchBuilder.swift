@@ -10,16 +10,19 @@ final class BatchBuilder {
     let dataset: ShardPart
     let runner: PipelineRunner
     let seed: UInt64
+    /// Whether the views keep their stage records (`LoaderConfig.keepStageRecords`).
+    let keepRecords: Bool
     let frames = SkeletonLayout.frames
     let valuesPerSample = SkeletonLayout.frames * ClipBuffer.valuesPerFrame
     private let source: UnsafeMutableBufferPointer<Float>
     private let scratch: UnsafeMutableBufferPointer<Float>
     private let view: UnsafeMutableBufferPointer<Float>
 
-    init(dataset: ShardPart, runner: PipelineRunner, seed: UInt64) {
+    init(dataset: ShardPart, runner: PipelineRunner, seed: UInt64, keepRecords: Bool) {
         self.dataset = dataset
         self.runner = runner
         self.seed = seed
+        self.keepRecords = keepRecords
         source = .allocate(capacity: valuesPerSample)
         scratch = .allocate(capacity: valuesPerSample)
         view = .allocate(capacity: valuesPerSample)
@@ -58,7 +61,7 @@ final class BatchBuilder {
         func buffer() -> BatchBuffer { BatchBuffer(count: b * n, zeroed: fromShard) }
         var views: [ViewBatch] = pipeline.branches.map { branch in
             var records: [[StageRecord]] = []
-            records.reserveCapacity(b)
+            if keepRecords { records.reserveCapacity(b) }
             return ViewBatch(branch: branch.name, frames: frames, streams: streams,
                              data: streams.map { _ in buffer() },
                              mask: branch.hasJointMask ? [Bool](repeating: false, count: b * maskSize) : nil,
@@ -80,7 +83,7 @@ final class BatchBuilder {
                         let slot = UnsafeMutableBufferPointer(rebasing: all[(i * n)..<((i + 1) * n)])
                         return runner.augment(branch: v, frames: frames, output: slot, scratch: scratch,
                                               source: UnsafeBufferPointer(source), sampleID: id, epoch: epoch,
-                                              seed: seed, partner: partner)
+                                              seed: seed, recordStages: keepRecords, partner: partner)
                     }
                     for (k, stream) in streams.enumerated() where k != kj {
                         let joint = views[v].data[kj]
@@ -95,7 +98,7 @@ final class BatchBuilder {
                 } else {
                     _ = view.update(fromContentsOf: source)
                     outcome = runner.augment(branch: v, frames: frames, output: view, scratch: scratch, sampleID: id,
-                                             epoch: epoch, seed: seed, partner: partner)
+                                             epoch: epoch, seed: seed, recordStages: keepRecords, partner: partner)
                     let augmented = UnsafeBufferPointer(view)
                     for (k, stream) in streams.enumerated() {
                         views[v].data[k].withUnsafeMutableBufferPointer { all in
@@ -107,7 +110,7 @@ final class BatchBuilder {
                 if let mask = outcome.mask {
                     views[v].mask!.replaceSubrange((i * maskSize)..<((i + 1) * maskSize), with: mask)
                 }
-                views[v].records.append(outcome.records)
+                if keepRecords { views[v].records.append(outcome.records) }
             }
         }
         if let error = partnerError {
@@ -139,7 +142,7 @@ final class BatchBuilder {
             if let mask = view.mask {
                 views[v].mask!.replaceSubrange((i * maskSize)..<((i + 1) * maskSize), with: mask)
             }
-            views[v].records.append(view.records)
+            if keepRecords { views[v].records.append(view.records) }
         }
     }
 }

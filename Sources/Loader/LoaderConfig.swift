@@ -10,11 +10,16 @@ public struct LoaderConfig: Sendable, Equatable {
     public var rank: Int
     public var world: Int
     public var policy: PartitionPolicy
+    /// Whether each batch view keeps its per-sample stage records (`ViewBatch.records`: what every stage drew).
+    /// Off by default: the trainers, `hiclr stream` and the C ABI do not read them, and building and freeing
+    /// them cost the workers and the consumer time on every sample.
+    public var keepStageRecords: Bool
 
     public init(batchSize: Int = 128, workers: Int = 1, prefetch: Int = 2, seed: UInt64 = 0, shuffle: Bool = true,
-                rank: Int = 0, world: Int = 1, policy: PartitionPolicy = .dropLast) {
+                rank: Int = 0, world: Int = 1, policy: PartitionPolicy = .dropLast, keepStageRecords: Bool = false) {
         self.batchSize = batchSize; self.workers = workers; self.prefetch = prefetch; self.seed = seed
         self.shuffle = shuffle; self.rank = rank; self.world = world; self.policy = policy
+        self.keepStageRecords = keepStageRecords
     }
 
     /// A reason the configuration cannot work, or nil.

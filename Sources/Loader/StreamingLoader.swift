@@ -44,7 +44,7 @@ public final class StreamingLoader: @unchecked Sendable {
 
     /// Builds batch `index` of `plan` on the calling thread (what the workers do).
     public func makeBatch(_ plan: EpochPlan, index: Int) throws -> Batch {
-        try BatchBuilder(dataset: dataset, runner: runner, seed: config.seed)
+        try BatchBuilder(dataset: dataset, runner: runner, seed: config.seed, keepRecords: config.keepStageRecords)
             .build(epoch: plan.epoch, index: index, samples: plan.batch(index))
     }
 }
@@ -90,7 +90,8 @@ public final class BatchStream: @unchecked Sendable {
         state.running = workers
         let limit = loader.config.prefetch
         for w in 0..<workers {
-            let builder = BatchBuilder(dataset: loader.dataset, runner: loader.runner, seed: loader.config.seed)
+            let builder = BatchBuilder(dataset: loader.dataset, runner: loader.runner, seed: loader.config.seed,
+                                       keepRecords: loader.config.keepStageRecords)
             let thread = Thread { Self.work(state, builder, plan, limit) }
             thread.name = "hiclr-loader-\(w)"
             thread.stackSize = 1 << 22

@@ -30,11 +30,13 @@ final class LoaderTests: XCTestCase {
     override class func setUp() { shards = try! makeShards(count: 23) }
 
     func loader(workers: Int = 1, batch: Int = 4, seed: UInt64 = 3, rank: Int = 0, world: Int = 1,
-                policy: PartitionPolicy = .dropLast, pipeline: String = "hiclr.yaml", prefetch: Int = 2) throws -> StreamingLoader {
+                policy: PartitionPolicy = .dropLast, pipeline: String = "hiclr.yaml", prefetch: Int = 2,
+                keepStageRecords: Bool = false) throws -> StreamingLoader {
         let runner = PipelineRunner(try PipelineLoader.load(repository.appendingPathComponent("pipelines/" + pipeline)))
         return try StreamingLoader(dataset: try ShardSource.open(directory: Self.shards), runner: runner,
                                    config: LoaderConfig(batchSize: batch, workers: workers, prefetch: prefetch, seed: seed,
-                                                        rank: rank, world: world, policy: policy))
+                                                        rank: rank, world: world, policy: policy,
+                                                        keepStageRecords: keepStageRecords))
     }
 
     func digests(_ l: StreamingLoader, epoch: Int, start: Int = 0) throws -> [String] {
@@ -66,9 +68,28 @@ final class LoaderTests: XCTestCase {
         // int(25 · 0.1) = 2 masked joints per frame for every sample.
         for i in 0..<(4 * 50) { XCTAssertEqual(mask[(i * 25)..<((i + 1) * 25)].filter { $0 }.count, 2) }
         XCTAssertNil(batch.views[0].mask)
-        XCTAssertEqual(batch.views[0].records.count, 4)
+        XCTAssertEqual(batch.views[0].records.count, 0, "stage records are kept only when asked for")
         // q and k are two independent draws of the same sample.
         XCTAssertNotEqual(batch.views[0].data[0].values, batch.views[1].data[0].values)
+    }
+
+    /// With `keepStageRecords` every view carries, per sample, what `PipelineRunner.views(for:)` records for that
+    /// sample (the fused crop pass included); the batch bytes are the same with and without the records.
+    func testStageRecordsWhenKeptEqualTheRunnersAndChangeNoByte() throws {
+        for pipeline in ["hiclr.yaml", "t0_t2.yaml", "reference_feeder.yaml"] {
+            let kept = try loader(pipeline: pipeline, keepStageRecords: true)
+            XCTAssertEqual(try digests(kept, epoch: 1), try digests(try loader(pipeline: pipeline), epoch: 1), pipeline)
+            let batch = try XCTUnwrap(try kept.batches(epoch: 1).next())
+            let source = try ShardSource.open(directory: Self.shards)
+            for (i, id) in batch.sampleIDs.enumerated() {
+                let views = kept.runner.views(for: try source.read(.joint, sample: id), sampleID: id, epoch: 1, seed: 3)
+                for (v, view) in views.enumerated() {
+                    XCTAssertEqual(batch.views[v].records.count, batch.sampleIDs.count, pipeline)
+                    XCTAssertEqual(batch.views[v].records[i], view.records, "\(pipeline), sample \(id), view \(view.branch)")
+                    XCTAssertFalse(view.records.isEmpty)
+                }
+            }
+        }
     }
 
     func testRanksAreDisjointAndCoverTheEpoch() throws {

@@ -54,9 +54,12 @@ public struct PipelineRunner: Sendable {
     /// With `source` (frames · 150 floats, not overlapping `output` or `scratch`), `output`'s contents on entry do
     /// not matter: the view starts from `source` instead, and a leading temporal crop reads it directly (one copy
     /// of the clip instead of three). The result is the same as copying `source` into `output` first.
+    ///
+    /// With `recordStages: false` the outcome's `records` stay empty (the view, the mask and every draw are the
+    /// same): the loader's batches skip the per-stage bookkeeping unless asked for it.
     public func augment(branch b: Int, frames: Int, output: UnsafeMutableBufferPointer<Float>,
                         scratch: UnsafeMutableBufferPointer<Float>, source: UnsafeBufferPointer<Float>? = nil,
-                        sampleID: Int, epoch: Int, seed: UInt64,
+                        sampleID: Int, epoch: Int, seed: UInt64, recordStages: Bool = true,
                         partner: (Int) -> SkeletonClip? = { _ in nil }) -> BranchOutcome {
         let count = frames * ClipBuffer.valuesPerFrame
         precondition(output.count >= count && scratch.count >= count, "augment: buffers smaller than (3, T, 25, 2)")
@@ -64,58 +67,60 @@ public struct PipelineRunner: Sendable {
         guard count > 0, let values = output.baseAddress, let spare = scratch.baseAddress else {
             var empty = SkeletonClip(frames: 0)
             return empty.withClipBuffer {
-                augment(branch: b, buffer: $0, sampleID: sampleID, epoch: epoch, seed: seed, partner: partner)
+                augment(branch: b, buffer: $0, source: nil, sampleID: sampleID, epoch: epoch, seed: seed,
+                        record: recordStages, partner: partner)
             }
         }
         return augment(branch: b, buffer: ClipBuffer(frames: frames, values: values, scratch: spare),
-                       source: source?.baseAddress, sampleID: sampleID, epoch: epoch, seed: seed, partner: partner)
+                       source: source?.baseAddress, sampleID: sampleID, epoch: epoch, seed: seed,
+                       record: recordStages, partner: partner)
     }
 
     /// Augments one branch in place on `buffer`.
     public func augment(branch b: Int, buffer: ClipBuffer, sampleID: Int, epoch: Int, seed: UInt64,
                         partner: (Int) -> SkeletonClip? = { _ in nil }) -> BranchOutcome {
-        augment(branch: b, buffer: buffer, source: nil, sampleID: sampleID, epoch: epoch, seed: seed, partner: partner)
+        augment(branch: b, buffer: buffer, source: nil, sampleID: sampleID, epoch: epoch, seed: seed, record: true,
+                partner: partner)
     }
 
     /// Augments one branch on `buffer`; with `source`, the view starts from `source` (see
-    /// `augment(branch:frames:output:scratch:source:...)`).
+    /// `augment(branch:frames:output:scratch:source:...)`); `record`: whether to return the stage records.
     func augment(branch b: Int, buffer: ClipBuffer, source: UnsafePointer<Float>?, sampleID: Int, epoch: Int,
-                 seed: UInt64, partner: (Int) -> SkeletonClip?) -> BranchOutcome {
+                 seed: UInt64, record: Bool, partner: (Int) -> SkeletonClip?) -> BranchOutcome {
         let branch = pipeline.branches[b]
         var records: [StageRecord] = []
-        records.reserveCapacity(branch.stages.count)
+        if record { records.reserveCapacity(branch.stages.count) }
         let hasMask = branch.hasJointMask
         var mask = [Bool](repeating: false, count: hasMask ? buffer.frames * SkeletonLayout.joints : 0)
         var pending = source  // the source not yet in `buffer.values`
-        var absorbed: [StageRecord] = []  // stages after a crop from source, already applied with it
-        for (s, stage) in branch.stages.enumerated() {
-            if !absorbed.isEmpty {
-                records.append(absorbed.removeFirst())
-                continue
-            }
+        var absorbedUntil = 0  // stages before this one were applied with a crop from source
+        for (s, stage) in branch.stages.enumerated() where s >= absorbedUntil {
             var stream = RandomStream(seed: seed, epoch: epoch, sample: sampleID, branch: b, stage: s)
             // Skipped when the probability draw does not fire, or when a two-sample stage gets no partner.
             let fires = stream.nextDouble() < stage.probability
-            var parameters: StageParameters?
             if let from = pending, fires, let crop = stage.as(TemporalCrop.self) {
                 let drawn = crop.draw(from: &stream, frames: buffer.frames)
                 // Shears, rotations and spatial flips right after it act point by point: they are applied while
                 // the crop copies the frames (same draws, records and bytes as one after the other).
-                let tail = PointwiseTail(stages: branch.stages, after: s, frames: buffer.frames) {
+                let tail = PointwiseTail(stages: branch.stages, after: s, frames: buffer.frames, record: record) {
                     RandomStream(seed: seed, epoch: epoch, sample: sampleID, branch: b, stage: $0)
                 }
                 crop.apply(drawn, from: from, to: buffer, then: tail)
-                absorbed = tail.records
-                parameters = StageParameters(drawn)
+                absorbedUntil = s + 1 + tail.taken
                 pending = nil
-            } else {
-                if let from = pending, fires {
-                    buffer.values.update(from: from, count: buffer.count)
-                    pending = nil
+                if record {
+                    records.append(StageRecord(stage: stage.name, parameters: StageParameters(drawn)))
+                    records += tail.records
                 }
-                parameters = fires ? stage.run(stream: &stream, buffer: buffer, partner: partner, mask: &mask) : nil
+                continue
             }
-            records.append(StageRecord(stage: stage.name, parameters: parameters))
+            if let from = pending, fires {
+                buffer.values.update(from: from, count: buffer.count)
+                pending = nil
+            }
+            let parameters = fires ? stage.run(stream: &stream, buffer: buffer, partner: partner, mask: &mask,
+                                               record: record) : nil
+            if record { records.append(StageRecord(stage: stage.name, parameters: parameters)) }
         }
         if let from = pending { buffer.values.update(from: from, count: buffer.count) }
         return BranchOutcome(records: records, mask: hasMask ? mask : nil)
@@ -150,10 +155,12 @@ struct PointwiseTail {
     var maps: [LinearMap] = []
     /// True when an odd number of spatial flips fired.
     var flipped = false
-    /// One record per stage taken, in order (skipped ones included).
+    /// Stages taken (skipped ones included): those after the crop up to `after + taken`.
+    var taken = 0
+    /// With `record`, one record per stage taken, in order.
     var records: [StageRecord] = []
 
-    init(stages: [AnyStage], after crop: Int, frames: Int, stream: (Int) -> RandomStream) {
+    init(stages: [AnyStage], after crop: Int, frames: Int, record: Bool, stream: (Int) -> RandomStream) {
         guard SpatialFlip.swapRuns != nil else { return }
         var s = crop + 1
         while s < stages.count {
@@ -163,20 +170,23 @@ struct PointwiseTail {
                 let fires = random.nextDouble() < shear.probability
                 let p = fires ? shear.draw(from: &random, frames: frames) : nil
                 if let p { maps.append(Shear.map(p)) }
-                records.append(StageRecord(stage: stage.name, parameters: p.map { StageParameters($0) }))
+                if record { records.append(StageRecord(stage: stage.name, parameters: p.map { StageParameters($0) })) }
             } else if let rotation = stage.as(Rotation.self), maps.count < 2 {
                 let fires = random.nextDouble() < rotation.probability
                 let p = fires ? rotation.draw(from: &random, frames: frames) : nil
                 if let p { maps.append(Rotation.map(p)) }
-                records.append(StageRecord(stage: stage.name, parameters: p.map { StageParameters($0) }))
+                if record { records.append(StageRecord(stage: stage.name, parameters: p.map { StageParameters($0) })) }
             } else if let flip = stage.as(SpatialFlip.self) {
                 let fires = random.nextDouble() < flip.probability
                 if fires { flipped.toggle() }
-                records.append(StageRecord(stage: stage.name, parameters: fires ? StageParameters(NoParameters()) : nil))
+                if record {
+                    records.append(StageRecord(stage: stage.name, parameters: fires ? StageParameters(NoParameters()) : nil))
+                }
             } else {
                 break
             }
             s += 1
+            taken += 1
         }
     }
 }

@@ -56,11 +56,12 @@ public struct AnyStage: Equatable, Sendable {
 
     /// One stage on one view, the runner's hot path: draws from `stream` (its probability draw already taken),
     /// fetches and attaches the partner for two-sample stages, applies, and marks `mask` for joint-mask stages.
-    /// Returns what was drawn, or nil when a two-sample stage got no partner (the stage counts as skipped).
+    /// Returns what was drawn when `record` is true, or nil when a two-sample stage got no partner (the stage
+    /// counts as skipped); always nil when `record` is false (nothing is boxed).
     @inline(__always)
     func run(stream: inout RandomStream, buffer: ClipBuffer, partner: (Int) -> SkeletonClip?,
-             mask: inout [Bool]) -> StageParameters? {
-        base.runErased(stream: &stream, buffer: buffer, partner: partner, mask: &mask)
+             mask: inout [Bool], record: Bool = true) -> StageParameters? {
+        base.runErased(stream: &stream, buffer: buffer, partner: partner, mask: &mask, record: record)
     }
 
     public static func == (a: AnyStage, b: AnyStage) -> Bool {
@@ -76,7 +77,7 @@ public struct AnyStage: Equatable, Sendable {
 /// opened, so `draw` and `apply` are direct calls into the stage's code.
 extension AugmentationStage {
     func runErased(stream: inout RandomStream, buffer: ClipBuffer, partner: (Int) -> SkeletonClip?,
-                   mask: inout [Bool]) -> StageParameters? {
+                   mask: inout [Bool], record: Bool) -> StageParameters? {
         var parameters = draw(from: &stream, frames: buffer.frames)
         if Self.needsPartner {
             guard let number = partnerNumber(in: parameters), let other = partner(number) else { return nil }
@@ -84,7 +85,7 @@ extension AugmentationStage {
         }
         apply(parameters, to: buffer)
         if Self.producesJointMask { markJointMask(parameters, into: &mask, frames: buffer.frames) }
-        return StageParameters(parameters)
+        return record ? StageParameters(parameters) : nil
     }
 
     func drawErased(from stream: inout RandomStream, frames: Int) -> StageParameters {

@@ -43,7 +43,9 @@ let package = Package(
         .target(name: "SkeletonCore"),
         // The one counter-based random family (Philox4x32-10 keyed by seed, epoch, sample, branch, stage), below
         // Augment, Loader and the engine.
-        .target(name: "CounterRandom", dependencies: ["CKernels"], swiftSettings: optimizedEvenInDebug),
+        // The one Swift module that calls the C kernels: which implementation runs, and typed entry points.
+        .target(name: "FastKernels", dependencies: ["CKernels"]),
+        .target(name: "CounterRandom", dependencies: ["FastKernels"], swiftSettings: optimizedEvenInDebug),
         .target(name: "RawData", dependencies: ["SkeletonCore"]),
         .target(name: "Preprocess", dependencies: ["SkeletonCore", "RawData"]),
         .target(name: "Shards", dependencies: ["SkeletonCore", "HDF5",
@@ -58,7 +60,7 @@ let package = Package(
         .target(name: "ShippedPipelines", resources: [.process("pipelines")]),
         .target(name: "ShippedConfigs", resources: [.process("configs")]),
         .target(name: "ShippedFiles", dependencies: ["SkeletonCore", "ShippedPipelines", "ShippedConfigs"]),
-        .target(name: "Augment", dependencies: ["SkeletonCore", "CounterRandom", "CKernels", "YAMLFiles", "ShippedFiles"]),
+        .target(name: "Augment", dependencies: ["SkeletonCore", "CounterRandom", "FastKernels", "YAMLFiles", "ShippedFiles"]),
         .target(name: "Loader", dependencies: ["SkeletonCore", "CounterRandom", "Shards", "Augment",
                                                .product(name: "Crypto", package: "swift-crypto")]),
 
@@ -78,7 +80,7 @@ let package = Package(
 
         .executableTarget(name: "hiclr", dependencies: [
             "SkeletonCore", "RawData", "Preprocess", "Shards", "Convert", "Export", "PYSKL", "Augment", "Loader",
-            "TensorModule", "Train", "ShippedFiles", "CounterRandom", "Dump", "Bench",
+            "TensorModule", "Train", "ShippedFiles", "CounterRandom", "FastKernels", "Dump", "Bench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -97,10 +99,10 @@ let package = Package(
         .testTarget(name: "PYSKLTests", dependencies: ["PYSKL", "Convert", "Preprocess", "RawData", "HDF5", "Shards", "SkeletonCore",
                                                     "TestSupport"]),
         .testTarget(name: "ExportTests", dependencies: ["Export", "Convert", "Shards", "RawData", "SkeletonCore", "TestSupport"]),
-        .testTarget(name: "AugmentTests", dependencies: ["Augment", "CounterRandom", "SkeletonCore", "YAMLFiles", "TestSupport"],
+        .testTarget(name: "AugmentTests", dependencies: ["Augment", "CounterRandom", "SkeletonCore", "YAMLFiles", "TestSupport", "FastKernels"],
                     resources: [.copy("Golden")]),
         // Optimised even in debug: LogFTests compares every one of 385,875,968 inputs.
-        .testTarget(name: "CounterRandomTests", dependencies: ["CounterRandom", "CKernels"], swiftSettings: optimizedEvenInDebug),
+        .testTarget(name: "CounterRandomTests", dependencies: ["CounterRandom", "FastKernels"], swiftSettings: optimizedEvenInDebug),
         .testTarget(name: "LoaderTests", dependencies: ["Loader", "Shards", "Augment", "SkeletonCore"]),
         .testTarget(name: "TensorTests", dependencies: ["TensorModule", "CounterRandom", "TensorTestSupport"],
                     resources: [.copy("Golden")]),

@@ -28,10 +28,16 @@ public struct RandomKey: Hashable, Codable, Sendable, CustomStringConvertible {
         (UInt32(truncatingIfNeeded: seed), UInt32(truncatingIfNeeded: seed >> 32))
     }
 
+    /// Counter words 1, 2 and 3 (word 0 is the block index).
+    @inlinable @inline(__always)
+    var counterWords: (UInt32, UInt32, UInt32) {
+        (UInt32(branch) << 16 | UInt32(stage), sample, epoch)
+    }
+
     /// The Philox counter of block `block` of this stream.
     @inlinable @inline(__always)
     func counter(block: UInt32) -> (UInt32, UInt32, UInt32, UInt32) {
-        (block, UInt32(branch) << 16 | UInt32(stage), sample, epoch)
+        (block, counterWords.0, counterWords.1, counterWords.2)
     }
 
     public var description: String {

@@ -1,4 +1,4 @@
-import CKernels
+import FastKernels
 
 // The stream's bulk operations (`fill`, `addNormals`) and their eight-lane kernels (Philox blocks, the polar
 // method, `LogF.log`), in one file on purpose: the release build compiles each file of a module as its own LLVM
@@ -80,7 +80,8 @@ extension RandomStream {
     /// in Float arithmetic. Afterwards the stream stands just past the pair that gave the last value: where
     /// ⌈count/2⌉ calls of `normalPair()` would leave it.
     ///
-    /// On x86-64 CPUs with AVX2 the work is done by the C kernel `hiclr_add_normals_avx2` (Sources/C/CKernels),
+    /// On x86-64 CPUs with AVX2 the work is done by the C kernel `hiclr_add_normals_avx2` (Sources/C/CKernels,
+    /// through `Kernels.addNormalsAVX2`),
     /// which performs the same operations eight lanes at a time; elsewhere, or with HICLR_KERNELS=portable, by
     /// `addNormalsPortable`. Both give the same bits (RandomStreamBulkTests).
     public mutating func addNormals(to values: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
@@ -98,12 +99,9 @@ extension RandomStream {
             return
         }
         if Kernels.avx2 {
-            let philoxKey = key.philoxKey
-            position = withUnsafePointer(to: Self.polarConstants) { constants in
-                hiclr_add_normals_avx2(values, Int64(count), mean, std, position, philoxKey.0, philoxKey.1,
-                                       UInt32(key.branch) << 16 | UInt32(key.stage), key.sample, key.epoch,
-                                       constants)
-            }
+            position = Kernels.addNormalsAVX2(values, count: count, mean: mean, std: std, position: position,
+                                              key: key.philoxKey, counter: key.counterWords,
+                                              constants: Self.polarConstants)
             if position & 3 != 0 { refill() }
             return
         }
@@ -111,10 +109,9 @@ extension RandomStream {
     }
 
     /// The constants the AVX2 kernel takes from here (one place: Philox4x32's and LogF's own).
-    static let polarConstants = hiclr_polar_constants(
-        multiplier0: Philox4x32.multiplier0, multiplier1: Philox4x32.multiplier1,
-        weyl0: Philox4x32.weyl0, weyl1: Philox4x32.weyl1,
-        log_table: LogF.scaledTable, a0: LogF.a0, a1: LogF.a1, a2: LogF.a2)
+    static let polarConstants = Kernels.PolarConstants(
+        multipliers: (Philox4x32.multiplier0, Philox4x32.multiplier1), weyl: (Philox4x32.weyl0, Philox4x32.weyl1),
+        logTable: LogF.scaledTable, coefficients: (LogF.a0, LogF.a1, LogF.a2))
 
     /// `addNormals` in Swift SIMD (any CPU), from an even position.
     mutating func addNormalsPortable(to values: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
@@ -177,7 +174,7 @@ extension RandomStream {
                     let u = SIMD8(uv[0], uv[2], uv[4], uv[6], uv[8], uv[10], uv[12], uv[14])
                     let v = SIMD8(uv[1], uv[3], uv[5], uv[7], uv[9], uv[11], uv[13], uv[15])
                     let s = u * u + v * v
-                    let f = hiclr_sqrt8(-2 * LogF.log(s, scaledTable: logTable) / s)
+                    let f = Kernels.sqrt8(-2 * LogF.log(s, scaledTable: logTable) / s)
                     let noise = mean + std * Self.interleave(u * f, v * f)
                     let j = 2 &* k
                     if j &+ 16 <= n {

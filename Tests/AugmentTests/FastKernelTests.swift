@@ -1,5 +1,6 @@
 import Foundation
 import CounterRandom
+import FastKernels
 import SkeletonCore
 import XCTest
 @testable import Augment

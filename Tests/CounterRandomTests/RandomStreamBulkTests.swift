@@ -1,5 +1,5 @@
-import CKernels
 @testable import CounterRandom
+import FastKernels
 import XCTest
 
 /// The bulk paths (`Philox4x32.blocks8`, `RandomStream.fill`, `RandomStream.addNormals`) against the one-at-a-time
@@ -66,14 +66,13 @@ final class RandomStreamBulkTests: XCTestCase {
         ]
         guard position & 1 == 0 else { return all }
         all.append(("portable", { $0.addNormalsPortable(to: $1, count: $2, mean: $3, std: $4) }))
-        if hiclr_cpu_has_avx2() == 1 {
+        if Kernels.cpuHasAVX2 {
             all.append(("avx2", { stream, values, count, mean, std in
                 let key = stream.key
-                let p = withUnsafePointer(to: RandomStream.polarConstants) {
-                    hiclr_add_normals_avx2(values, Int64(count), mean, std, stream.position, UInt32(truncatingIfNeeded: key.seed),
-                                           UInt32(truncatingIfNeeded: key.seed >> 32), UInt32(key.branch) << 16 | UInt32(key.stage),
-                                           key.sample, key.epoch, $0)
-                }
+                let p = Kernels.addNormalsAVX2(values, count: count, mean: mean, std: std, position: stream.position,
+                                               key: (UInt32(truncatingIfNeeded: key.seed), UInt32(truncatingIfNeeded: key.seed >> 32)),
+                                               counter: (UInt32(key.branch) << 16 | UInt32(key.stage), key.sample, key.epoch),
+                                               constants: RandomStream.polarConstants)
                 stream = RandomStream(key: key, position: count > 0 ? p : stream.position)
             }))
         }
@@ -105,8 +104,8 @@ final class RandomStreamBulkTests: XCTestCase {
     /// The AVX2 kernel runs where it can (so the checks above cover it), unless HICLR_KERNELS=portable says not to.
     func testTheAVX2KernelIsUsedWhereTheCPUHasIt() throws {
         let portable = ProcessInfo.processInfo.environment["HICLR_KERNELS"] == "portable"
-        XCTAssertEqual(Kernels.avx2, hiclr_cpu_has_avx2() == 1 && !portable)
-        if hiclr_cpu_has_avx2() == 0 { throw XCTSkip("this CPU has no AVX2: only the portable path was checked") }
+        XCTAssertEqual(Kernels.avx2, Kernels.cpuHasAVX2 && !portable)
+        if !Kernels.cpuHasAVX2 { throw XCTSkip("this CPU has no AVX2: only the portable path was checked") }
     }
 
     func testAddNormalsEqualsPairByPair() {

@@ -1,5 +1,5 @@
-import CKernels
 import CounterRandom
+import FastKernels
 import YAMLFiles
 /// Shear (BA, paper set T0): one 3×3 matrix R with unit diagonal and off-diagonal entries ~ U(−r, r), applied to
 /// every point of the view as p · Rᵀ. R = [[1, s1₀, s2₀], [s1₁, 1, s2₁], [s1₂, s2₂, 1]].
@@ -106,7 +106,7 @@ struct LinearMap {
                 let sx = source + from, sy = source + n + from, sz = source + 2 * n + from
                 let x = clip.values + to, y = clip.values + n + to, z = clip.values + 2 * n + to
                 if avx2 {
-                    hiclr_map_points_avx2(sx, sy, sz, x, y, z, Int64(count), m, unit ? 1 : 0)
+                    Kernels.mapPointsAVX2(from: sx, sy, sz, to: x, y, z, count: count, matrix: m, unitDiagonal: unit)
                 } else if unit {
                     for i in 0..<count {
                         let px = sx[i], py = sy[i], pz = sz[i]
@@ -180,7 +180,7 @@ struct LinearMap {
                 let sx = source + from, sy = source + n + from, sz = source + 2 * n + from
                 let x = clip.values + to, y = clip.values + n + to, z = clip.values + 2 * n + to
                 if avx2 {
-                    hiclr_map_points_twice_avx2(sx, sy, sz, x, y, z, Int64(count), m1, m2)
+                    Kernels.mapPointsTwiceAVX2(from: sx, sy, sz, to: x, y, z, count: count, first: m1, second: m2)
                 } else {
                     for i in 0..<count {
                         let px = sx[i], py = sy[i], pz = sz[i]

@@ -1,5 +1,4 @@
-import CKernels
-import CounterRandom
+import FastKernels
 
 /// The Gaussian blur's kernel: per channel and for each of the 50 values of a frame, correlates the series along
 /// time with `weights` (zero padding), in Float:
@@ -112,8 +111,8 @@ enum TemporalCorrelation {
     static func mainPass(_ w: UnsafePointer<Float>, kernel: Int, frames: Int, taps: Range<Int>,
                          _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, initial: Bool, avx2: Bool) {
         if avx2 {
-            hiclr_correlate_frames_avx2(w, Int64(kernel), Int64(frames), Int64(taps.lowerBound), Int64(taps.upperBound),
-                                        src, dst, initial ? 1 : 0)
+            Kernels.correlateFramesAVX2(weights: w, kernel: kernel, frames: frames, taps: taps, source: src,
+                                        destination: dst, initial: initial)
             return
         }
         let radius = kernel / 2, stride = ClipBuffer.frameStride

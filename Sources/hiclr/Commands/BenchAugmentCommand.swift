@@ -1,6 +1,6 @@
 import ArgumentParser
 import Bench
-import CounterRandom
+import FastKernels
 import Foundation
 
 /// `hiclr bench augment`: augmentation throughput per stage and for a whole pipeline, against a memcpy baseline

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Bench
-import CounterRandom
+import FastKernels
 import Foundation
 import Shards
 

@@ -93,9 +93,10 @@ public enum StreamBenchmark {
         func stream(_ w: Int) throws -> (WallAndCPU, Int, Int) {
             let loader = try StreamingLoader(dataset: part, runner: runner,
                                              config: LoaderConfig(batchSize: batch, workers: w, prefetch: 2 * w, seed: 1))
-            let s = loader.batches(epoch: 0)
             var count = 0, bytes = 0, n = 0
+            // From the epoch's start (the workers start here) to its last batch, as a consumer sees it.
             let t = try Measure.wallAndCPU {
+                let s = loader.batches(epoch: 0)
                 while let b = try s.next() {
                     count += b.count
                     bytes += b.views.reduce(0) { $0 + $1.data.reduce(0) { $0 + $1.count * 4 } }

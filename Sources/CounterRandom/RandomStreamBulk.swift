@@ -81,9 +81,8 @@ extension RandomStream {
     /// ⌈count/2⌉ calls of `normalPair()` would leave it.
     ///
     /// On x86-64 CPUs with AVX2 the work is done by the C kernel `hiclr_add_normals_avx2` (Sources/C/CKernels,
-    /// through `Kernels.addNormalsAVX2`),
-    /// which performs the same operations eight lanes at a time; elsewhere, or with HICLR_KERNELS=portable, by
-    /// `addNormalsPortable`. Both give the same bits (RandomStreamBulkTests).
+    /// called as `Kernels.addNormalsAVX2`), which performs the same operations eight lanes at a time; elsewhere,
+    /// or with HICLR_KERNELS=portable, by `addNormalsPortable`. Both give the same bits (RandomStreamBulkTests).
     public mutating func addNormals(to values: UnsafeMutablePointer<Float>, count: Int, mean: Float, std: Float) {
         guard count > 0 else { return }
         // A pair read from an odd position straddles two blocks; no caller reads one there (the pipeline's stages

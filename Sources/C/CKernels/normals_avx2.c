@@ -82,7 +82,7 @@ static inline AVX2 __m256 log8(__m256 x, const char *table, __m256d a0, __m256d 
     __m256i tmp = _mm256_sub_epi32(ix, _mm256_set1_epi32(0x3f330000));
     __m256i i = _mm256_and_si256(_mm256_srli_epi32(tmp, 19), _mm256_set1_epi32(15));
     __m256i k = _mm256_srai_epi32(tmp, 23);
-    __m256i iz = _mm256_sub_epi32(ix, _mm256_and_si256(tmp, _mm256_set1_epi32(0x1ff << 23)));
+    __m256i iz = _mm256_sub_epi32(ix, _mm256_and_si256(tmp, _mm256_set1_epi32((int32_t)(0x1ffu << 23))));
     __m256i offset = _mm256_or_si256(
         _mm256_slli_epi32(_mm256_and_si256(_mm256_sub_epi32(_mm256_setzero_si256(), k), _mm256_set1_epi32(63)), 8),
         _mm256_slli_epi32(i, 4));

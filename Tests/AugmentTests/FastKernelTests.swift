@@ -175,6 +175,20 @@ final class FastKernelTests: XCTestCase {
         }
     }
 
+    /// `input` with its points moved: output point (t, v) of every channel and body is input point `source(t, v)`.
+    private func moved(_ input: SkeletonClip, _ source: (Int, Int) -> (t: Int, v: Int)) -> SkeletonClip {
+        var out = input
+        for c in 0..<3 {
+            for t in 0..<input.frames {
+                for v in 0..<25 {
+                    let from = source(t, v)
+                    for m in 0..<2 { out[c, t, v, m] = input[c, from.t, from.v, m] }
+                }
+            }
+        }
+        return out
+    }
+
     func testSpatialFlipEqualsThePermutationLoop() throws {
         let runs = try XCTUnwrap(SpatialFlip.swapRuns, "the flip permutation is an involution")
         XCTAssertEqual(runs.map { [$0.v, $0.u, $0.count] }, [[4, 8, 4], [12, 16, 4], [21, 23, 2]])
@@ -183,14 +197,7 @@ final class FastKernelTests: XCTestCase {
             var input = SkeletonClip(frames: frames)
             input.values = clip(frames: frames, &g)
             let out = SpatialFlip().apply(NoParameters(), to: input)
-            var expected = input
-            for c in 0..<3 {
-                for t in 0..<frames {
-                    for v in 0..<25 {
-                        for m in 0..<2 { expected[c, t, v, m] = input[c, t, SkeletonLayout.flipPermutation[v], m] }
-                    }
-                }
-            }
+            let expected = moved(input) { t, v in (t, SkeletonLayout.flipPermutation[v]) }
             bitsEqual(out.values, expected.values, "T \(frames)")
         }
     }
@@ -201,14 +208,7 @@ final class FastKernelTests: XCTestCase {
             var input = SkeletonClip(frames: frames)
             input.values = clip(frames: frames, &g)
             let out = TimeFlip().apply(NoParameters(), to: input)
-            var expected = input
-            for c in 0..<3 {
-                for t in 0..<frames {
-                    for v in 0..<25 {
-                        for m in 0..<2 { expected[c, t, v, m] = input[c, frames - 1 - t, v, m] }
-                    }
-                }
-            }
+            let expected = moved(input) { t, v in (frames - 1 - t, v) }
             bitsEqual(out.values, expected.values, "T \(frames)")
         }
     }
@@ -270,13 +270,14 @@ final class FastKernelTests: XCTestCase {
                 let source = clip(frames: frames, &g)
                 var expected = SkeletonClip(frames: frames)
                 let input = SkeletonClip(frames: frames, values: source)
+                let matrices = maps.map(entries)
                 for t in 0..<frames {
                     for v in 0..<25 {
                         for m in 0..<2 {
                             let u = flipped ? perm[v] : v
                             var p = (0..<3).map { input[$0, frame(t), u, m] }
                             for (k, map) in maps.enumerated() {
-                                p = mapped(entries(map), p, unit: maps.count == 1 && k == 0 && map.unitDiagonal)
+                                p = mapped(matrices[k], p, unit: maps.count == 1 && map.unitDiagonal)
                             }
                             for c in 0..<3 { expected[c, t, v, m] = p[c] }
                         }

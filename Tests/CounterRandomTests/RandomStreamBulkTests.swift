@@ -70,8 +70,7 @@ final class RandomStreamBulkTests: XCTestCase {
             all.append(("avx2", { stream, values, count, mean, std in
                 let key = stream.key
                 let p = Kernels.addNormalsAVX2(values, count: count, mean: mean, std: std, position: stream.position,
-                                               key: (UInt32(truncatingIfNeeded: key.seed), UInt32(truncatingIfNeeded: key.seed >> 32)),
-                                               counter: (UInt32(key.branch) << 16 | UInt32(key.stage), key.sample, key.epoch),
+                                               key: key.philoxKey, counter: key.counterWords,
                                                constants: RandomStream.polarConstants)
                 stream = RandomStream(key: key, position: count > 0 ? p : stream.position)
             }))
